@@ -1,0 +1,5 @@
+"""Run mtfix as ``python -m mtfix``."""
+
+from mtfix.cli import main
+
+main()
