@@ -1,0 +1,162 @@
+"""Near misses: spellings close to a known term that no glossary entry lists.
+
+MT and hurried typing produce "Dalian Univeristy of Technology" or
+"Technology University of Dalian" as often as the variants a glossary lists.
+A near miss is a run of words that
+
+* contains an *anchor* of a multi-word term: one of its two rarest content
+  words, spelled exactly (a single typo leaves at least one anchor intact);
+* scores at least the threshold against the term (rapidfuzz ``ratio``, or
+  ``token_sort_ratio`` for swapped words);
+* has no content word that is not a close spelling of a word of the term, and
+  misses none of the term's content words. This is what keeps *Harbin*
+  University of Science and Technology from being a near miss of *Dalian*
+  University of Science and Technology: a different word is not a typo.
+
+Only terms of two or more words and at least ten characters take part, and
+only terms whose fixes apply without review: a near miss of a term that needs
+context ("the big work") would flag ordinary English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import ahocorasick_rs
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from mtfix.core.models import Fix, FixKind
+from mtfix.core.normalize import Folded
+
+if TYPE_CHECKING:
+    from mtfix.core.glossary import TermEntry
+
+STOPWORDS = frozenset(
+    "a an and as at by de for from in into of on or the to with du la le von der und".split()
+)
+_WORD = re.compile(r"\w+")
+_MIN_TERM_LENGTH = 10
+_MIN_WORD_SIMILARITY = 0.75
+
+
+class NearMissFinder:
+    """Finds near misses of the terms of a compiled glossary.
+
+    Args:
+        entries: The engine's term entries.
+        threshold: Minimum similarity (0-100) of a near miss.
+        apply: Whether near-miss fixes are applied without review.
+    """
+
+    def __init__(self, entries: list[TermEntry], *, threshold: float = 85.0, apply: bool = False):
+        self.threshold = threshold
+        self.apply = apply
+        self._known = {e.key for e in entries}
+        candidates = [
+            (e, words)
+            for e in entries
+            if e.term.auto_apply
+            and len(e.key) >= _MIN_TERM_LENGTH
+            and len(words := _WORD.findall(e.key)) >= 2
+        ]
+        frequency = Counter(w for _, words in candidates for w in set(words))
+        self._terms: list[tuple[TermEntry, list[str], list[str]]] = []
+        by_anchor: dict[str, list[tuple[int, int]]] = {}
+        for entry, words in candidates:
+            content = [w for w in words if w not in STOPWORDS]
+            if not content:
+                continue
+            anchors = sorted(set(content), key=lambda w: (frequency[w], w))[:2]
+            number = len(self._terms)
+            self._terms.append((entry, words, content))
+            for anchor in anchors:
+                by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
+        self._anchors = list(by_anchor)
+        self._by_anchor = [by_anchor[a] for a in self._anchors]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(self._anchors, matchkind=ahocorasick_rs.MatchKind.Standard)
+            if self._anchors
+            else None
+        )
+
+    def find(self, text: str, folded: Folded, occupied: list[tuple[int, int]]) -> list[Fix]:
+        """Near-miss fixes in ``text`` that overlap no span in ``occupied``.
+
+        Args:
+            text: The original text.
+            folded: ``text`` folded for matching.
+            occupied: Original spans already taken by terms and other fixes.
+        """
+        if self._automaton is None:
+            return []
+        hits = self._automaton.find_matches_as_indexes(folded.text, overlapping=True)
+        if not hits:
+            return []
+        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
+        word_at = {start: i for i, (start, _, _) in enumerate(words)}
+        best: dict[tuple[int, int], tuple[float, TermEntry]] = {}
+        for anchor, start, end in hits:
+            position = word_at.get(start)
+            if position is None or words[position][1] != end:
+                continue  # the anchor is part of a longer word
+            for number, offset in self._by_anchor[anchor]:
+                found = self._best_window(words, position, offset, number, folded.text)
+                if found is not None:
+                    span, score = found
+                    if score > best.get(span, (0.0,))[0]:
+                        best[span] = (score, self._terms[number][0])
+        fixes: list[Fix] = []
+        taken = list(occupied)
+        for (fstart, fend), (score, entry) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            start, end = folded.span(fstart, fend)
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            after = entry.replacement or entry.term.text
+            fixes.append(
+                Fix(start, end, text[start:end], after, entry.concept.id, FixKind.FUZZY,
+                    applied=self.apply, score=round(score, 1),
+                    note=f"near miss of “{entry.term.text}”")
+            )
+        return fixes
+
+    def _best_window(self, words, position, offset, number, folded_text):
+        """The best-scoring run of words around an anchor, if it is a near miss."""
+        entry, term_words, content = self._terms[number]
+        size = len(term_words)
+        result = None
+        for length in (size, size - 1, size + 1):
+            for shift in (0, -1, 1):
+                first = position - offset + shift
+                last = first + length - 1
+                if length < 2 or first < 0 or last >= len(words) or not first <= position <= last:
+                    continue
+                start, end = words[first][0], words[last][1]
+                candidate = folded_text[start:end]
+                if candidate in self._known:
+                    continue
+                score = max(fuzz.ratio(candidate, entry.key), fuzz.token_sort_ratio(candidate, entry.key))
+                if score < self.threshold:
+                    continue
+                window = [w for _, _, w in words[first : last + 1]]
+                if not _same_words(window, content):
+                    continue
+                if result is None or score > result[1]:
+                    result = ((start, end), score)
+        return result
+
+
+def _same_words(window: list[str], content: list[str]) -> bool:
+    """Whether every content word on each side has a close spelling on the other."""
+    mine = [w for w in window if w not in STOPWORDS]
+    return all(_has_close(w, content) for w in mine) and all(_has_close(w, mine) for w in content)
+
+
+def _has_close(word: str, others: list[str]) -> bool:
+    return any(
+        word == other or OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
+        for other in others
+    )

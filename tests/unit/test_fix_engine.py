@@ -1,0 +1,199 @@
+"""The fix engine: one test per matching rule of issue 2, point 6."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mtfix.core.apply import apply_fixes
+from mtfix.core.glossary import FixEngine
+from mtfix.core.models import Concept, FixKind, Glossary, Rule, Term, TermStatus
+
+P, D, A = TermStatus.PREFERRED, TermStatus.DEPRECATED, TermStatus.ADMITTED
+
+
+def concept(cid: str, preferred: str, *variants: str, admitted: tuple[str, ...] = (), auto=True) -> Concept:
+    terms = [Term(preferred, P)] + [Term(a, A) for a in admitted]
+    terms += [Term(v, D, auto_apply=auto) for v in variants]
+    return Concept(cid, tuple(terms))
+
+
+DUT = concept("dut", "Dalian University of Technology",
+              "Dalian University of Science and Technology", "Dalian University of Technolog")
+UBC = concept("ubc", "the University of British Columbia", "British Columbia University")
+GLOSSARY = Glossary(
+    concepts=(
+        DUT,
+        UBC,
+        concept("ritsumeikan", "Ritsumeikan University", "University of Libertia"),
+        concept("harbin", "Harbin University of Science and Technology"),
+        concept("nyu", "New York University", "new york univ"),
+        concept("york", "University of York", "York University"),
+        concept("people", "People's Republic of China", "Peoples Republic of China"),
+    ),
+    rules=(
+        Rule("space-before-hyphen", r"(?<=[^\W_]) -(?=[^\W\d_]{2})", "-"),
+    ),
+)
+ENGINE = FixEngine(GLOSSARY)
+
+
+def fixed(text: str, engine: FixEngine = ENGINE) -> str:
+    return apply_fixes(text, [f for f in engine.find_fixes(text) if f.applied])
+
+
+def test_variant_is_replaced_by_preferred_term():
+    """A deprecated term becomes the concept's preferred term."""
+    assert fixed("at Dalian University of Science and Technology today") == (
+        "at Dalian University of Technology today"
+    )
+
+
+def test_matching_ignores_case():
+    """Case does not stop a match."""
+    assert fixed("at dalian university of science and technology") == "at Dalian University of Technology"
+
+
+def test_whitespace_run_inside_a_term_matches_line_breaks():
+    """Any run of whitespace inside a term matches, line breaks too."""
+    text = "Dalian University\n  of Science and\tTechnology"
+    assert fixed(text) == "Dalian University of Technology"
+
+
+def test_terms_match_whole_words_only():
+    """A variant inside a longer word is not a match: "Technolog" in "Technology"."""
+    assert ENGINE.find_fixes("Dalian University of Technology") == []
+    assert ENGINE.find_fixes("Dalian University of Technologies") == []
+
+
+def test_truncated_variant_is_fixed():
+    """The truncated by-line name is a variant of its own."""
+    assert fixed("Author:Dalian University of Technolog Time:") == "Author:Dalian University of Technology Time:"
+
+
+def test_leftmost_longest_match_wins():
+    """The longest term starting leftmost wins over a shorter one inside it."""
+    glossary = Glossary((
+        concept("long", "the DUT-RU School", "Dalian University of Science and Technology-The School"),
+        DUT,
+    ))
+    assert fixed("at Dalian University of Science and Technology-The School", FixEngine(glossary)) == "at the DUT-RU School"
+
+
+def test_preferred_term_of_another_concept_is_protected():
+    """A variant never fires inside a longer known name."""
+    text = "Harbin University of Science and Technology"
+    glossary = Glossary((concept("x", "Y", "University of Science and Technology"),
+                         concept("harbin", "Harbin University of Science and Technology")))
+    assert FixEngine(glossary).find_fixes(text) == []
+
+
+def test_match_hidden_by_an_in_word_hit_is_found():
+    """An in-word hit ("renew york univ...") does not hide the real match after it."""
+    assert fixed("renew york university") == "renew University of York"
+
+
+def test_possessive_after_a_term_is_kept():
+    """The possessive 's (straight or curly) stays outside the fix."""
+    assert fixed("Dalian University of Science and Technology's reputation") == (
+        "Dalian University of Technology's reputation"
+    )
+    assert fixed("Dalian University of Science and Technology’s reputation") == (
+        "Dalian University of Technology’s reputation"
+    )
+
+
+def test_curly_apostrophe_matches_a_straight_one_in_the_term():
+    """A term written with ' matches text written with ’ and the reverse."""
+    glossary = Glossary((concept("prc", "PRC", "People's Republic"),))
+    assert fixed("the People’s Republic", FixEngine(glossary)) == "the PRC"
+
+
+def test_all_caps_occurrence_gets_all_caps_replacement():
+    """An ALL-CAPS occurrence is replaced in ALL CAPS."""
+    assert fixed("DALIAN UNIVERSITY OF SCIENCE AND TECHNOLOGY NEWS") == "DALIAN UNIVERSITY OF TECHNOLOGY NEWS"
+
+
+def test_sentence_initial_replacement_is_capitalised():
+    """A replacement starting in lower case is capitalised at the start of a sentence."""
+    assert fixed("British Columbia University signed.") == "The University of British Columbia signed."
+    assert fixed("We met British Columbia University.") == "We met the University of British Columbia."
+
+
+def test_full_width_forms_match_without_changing_other_text():
+    """Full-width letters match their ASCII twins; text around the fix is untouched."""
+    text = "ｘ　Ｄａｌｉａｎ University of Science and Technology　ｙ"
+    result = fixed(text)
+    assert result == "ｘ　Dalian University of Technology　ｙ"
+
+
+def test_decomposed_accents_match_composed_terms():
+    """Unicode is NFC-normalised for matching only."""
+    glossary = Glossary((concept("zurich", "University of Zurich", "Zürich University"),))
+    decomposed = "the Zu\u0308rich University today"
+    assert fixed(decomposed, FixEngine(glossary)) == "the University of Zurich today"
+
+
+def test_non_ascii_letters_are_part_of_words():
+    """A term does not match inside a word with accented letters ("rich" in "Zürich")."""
+    glossary = Glossary((concept("rich", "wealthy", "rich"),))
+    assert FixEngine(glossary).find_fixes("Zürich") == []
+
+
+def test_pattern_rule_never_touches_protected_term_or_term_fix():
+    """A pattern fix does not overlap a term occurrence."""
+    glossary = Glossary(
+        (concept("dfc", "Double First-Class", "double first -class"),),
+        (Rule("space-before-hyphen", r"(?<=[^\W_]) -(?=[^\W\d_]{2})", "-"),),
+    )
+    fixes = FixEngine(glossary).find_fixes("the double first -class plan and long -term")
+    assert [(f.before, f.after, f.kind) for f in fixes] == [
+        ("double first -class", "Double First-Class", FixKind.TERM),
+        (" -", "-", FixKind.PATTERN),
+    ]
+
+
+def test_suggested_terms_are_not_applied():
+    """A term marked for review is proposed, not applied."""
+    glossary = Glossary((concept("nick", "DUT", "the big work", auto=False),))
+    fixes = FixEngine(glossary).find_fixes("the voice of the big work")
+    assert [(f.after, f.applied) for f in fixes] == [("DUT", False)]
+
+
+def test_fix_offsets_describe_the_text():
+    """Every fix's before is exactly the text of its span."""
+    text = "x  Dalian University of  Science and Technology, British Columbia University and long -term"
+    for fix in ENGINE.find_fixes(text):
+        assert text[fix.start : fix.end] == fix.before
+
+
+def test_numbers_are_never_changed():
+    """Digits around fixes survive."""
+    text = "In 2022.07.28, 276 -year plans and 27 -year -old ties."
+    result = fixed(text)
+    assert [c for c in result if c.isdigit()] == [c for c in text if c.isdigit()]
+    assert result == "In 2022.07.28, 276-year plans and 27-year-old ties."
+
+
+words = st.sampled_from(
+    ["Dalian", "University", "of", "Science", "and", "Technology", "Technolog", "British", "Columbia",
+     "the", "york", "renew", "new", "univ", "Harbin", "first", "-class", "long", "-term", "’s", "'s",
+     "DALIAN", "UNIVERSITY", "OF", "TECHNOLOGY", "Libertia", "Peoples", "Republic", "China", "People's",
+     "x", "2022", ".", ",", "Zürich", "Ｄａｌｉａｎ"]
+)
+texts = st.lists(st.tuples(words, st.sampled_from([" ", " ", "  ", "\n", "", "\t"])), max_size=30).map(
+    lambda parts: "".join(w + s for w, s in parts)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_engine_is_idempotent_and_fixes_are_disjoint(text):
+    """Fixes never overlap, touch only their span, and a second run changes nothing."""
+    fixes = ENGINE.find_fixes(text)
+    for a, b in zip(fixes, fixes[1:]):
+        assert a.end <= b.start
+    for fix in fixes:
+        assert text[fix.start : fix.end] == fix.before
+    once = fixed(text)
+    assert fixed(once) == once
