@@ -1,0 +1,72 @@
+"""What several commands share: settings, glossaries, reading input, writing output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mtfix.config import Config, load_config
+from mtfix.core.models import Glossary
+from mtfix.errors import MtfixError
+
+
+def settings() -> Config:
+    """The settings of the nearest ``mtfix.toml``, read once per command."""
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    if "config" not in root.meta:
+        root.meta["config"] = load_config()
+    return root.meta["config"]
+
+
+def glossary_option(function):
+    """The repeatable ``-g/--glossary`` option."""
+    return click.option(
+        "-g", "--glossary", "glossaries", multiple=True, type=click.Path(path_type=Path),
+        help="A glossary (TBX, CSV/TSV, or mtfix TOML rules); repeatable. "
+        "Default: the glossaries named in mtfix.toml.",
+    )(function)
+
+
+def load_glossary_set(paths: tuple[Path, ...]) -> Glossary:
+    """The glossaries named on the command line, else those of ``mtfix.toml``.
+
+    Raises:
+        MtfixError: If no glossary is named anywhere, or one cannot be read.
+    """
+    from mtfix.formats.glossary_files import load_glossaries
+
+    paths = paths or settings().glossaries
+    if not paths:
+        raise MtfixError("no glossary: name one with -g, or list them in mtfix.toml")
+    return load_glossaries(paths)
+
+
+def read_input(name: str) -> tuple[bytes, str]:
+    """The bytes of file ``name``, or of standard input for ``-``."""
+    if name == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    try:
+        return Path(name).read_bytes(), name
+    except FileNotFoundError:
+        raise MtfixError("no such file", name) from None
+    except IsADirectoryError:
+        raise MtfixError("is a directory, not a document", name) from None
+    except OSError as error:
+        raise MtfixError(f"cannot read: {error.strerror or error}", name) from None
+
+
+def write_output(name: str | None, data: bytes) -> None:
+    """Write ``data`` to file ``name`` atomically, or to standard output."""
+    from mtfix.formats.atomic import write_atomically
+
+    if name is None or name == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        write_atomically(Path(name), data)
+    except OSError as error:
+        raise MtfixError(f"cannot write: {error.strerror or error}", name) from None

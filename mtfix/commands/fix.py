@@ -1,0 +1,52 @@
+"""``mtfix fix``: glossary fixes for a whole document, headless."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from mtfix.commands._common import glossary_option, load_glossary_set, read_input, settings, write_output
+from mtfix.core.batch import fix_document, fix_report, summary_line
+from mtfix.core.glossary import FixEngine
+
+
+@click.command()
+@click.argument("input_name", metavar="INPUT")
+@click.option("-o", "--output", help="Write the fixed text here (default: standard output).")
+@click.option("--report", type=click.Path(path_type=Path), help="Write every fix as JSON here.")
+@glossary_option
+@click.option("--apply-fuzzy", is_flag=True, help="Apply near-miss fixes too (default: only report them).")
+@click.option("--no-near-misses", is_flag=True, help="Do not look for near misses of known terms.")
+@click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=None,
+              help="Minimum score (0-100) of a near miss. Default: mtfix.toml, else 85.")
+def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuzzy_threshold):
+    """Apply glossary fixes to INPUT (a text file, or - for standard input).
+
+    Writes the fixed text to OUTPUT or standard output, the fixes to REPORT, and a
+    one-line summary to standard error. Near misses of known terms are reported
+    as suggestions and applied only with --apply-fuzzy. Nothing is written when
+    the input or a glossary cannot be read (exit status 2).
+    """
+    from mtfix.formats.text import read_text, write_text
+
+    config = settings()
+    glossary = load_glossary_set(glossaries)
+    data, name = read_input(input_name)
+    document = read_text(data=data, name=name)
+    engine = FixEngine(
+        glossary,
+        language=config.language,
+        near_misses=not no_near_misses,
+        fuzzy_threshold=fuzzy_threshold if fuzzy_threshold is not None else config.fuzzy_threshold,
+        apply_fuzzy=apply_fuzzy,
+    )
+    fixed = fix_document(document, engine)
+    cleaned = write_text(document, [item.target for item in fixed])
+    result = fix_report(fixed)
+    if report is not None:
+        payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        write_output(str(report), payload)
+    write_output(output, cleaned)
+    click.echo(f"mtfix: {summary_line(result['summary'])}", err=True)
