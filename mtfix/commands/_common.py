@@ -66,7 +66,4 @@ def write_output(name: str | None, data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    try:
-        write_atomically(Path(name), data)
-    except OSError as error:
-        raise MtfixError(f"cannot write: {error.strerror or error}", name) from None
+    write_atomically(Path(name), data)

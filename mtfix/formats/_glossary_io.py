@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from pathlib import Path
 
 from mtfix.errors import GlossaryError
@@ -31,29 +30,6 @@ def line_of_offset(data: bytes | str, offset: int) -> int:
     """The 1-based line on which ``offset`` (into ``data``) falls."""
     newline = b"\n" if isinstance(data, bytes) else "\n"
     return data.count(newline, 0, offset) + 1
-
-
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old file or the new, never half.
-
-    The bytes go to a temporary file in the same directory, which is flushed to
-    disk and then renamed over ``path``. An existing file keeps its permissions.
-    """
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    # os.open with 0o666 lets the umask decide, as for any newly created file.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def slug(text: str) -> str:

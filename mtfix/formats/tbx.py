@@ -56,7 +56,8 @@ from lxml import etree
 
 from mtfix.core.models import Concept, Glossary, Term, TermStatus
 from mtfix.errors import GlossaryError
-from mtfix.formats._glossary_io import read_glossary_bytes, unused_id, write_atomically
+from mtfix.formats._glossary_io import read_glossary_bytes, unused_id
+from mtfix.formats.atomic import write_atomically
 
 log = logging.getLogger(__name__)
 
