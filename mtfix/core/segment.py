@@ -48,13 +48,13 @@ from collections.abc import Iterable
 
 from mtfix.core.models import Segment
 
-__all__ = ["segment_text", "join_segments"]
+__all__ = ["join_segments", "segment_text"]
 
 _WESTERN_STOPS = ".!?…‼⁇⁈⁉"
 _CJK_STOPS = "。！？｡．"
 _CLOSERS = "\"'”’»›)\\]}」』》〉】〕）］｝"
 # Punctuation that carries a sentence on: a stop followed by one of these is not an end.
-_CONTINUERS = ",;:%\\-–—、，；：”’»›)\\]}」』》〉】〕）］｝" + _WESTERN_STOPS + _CJK_STOPS
+_CONTINUERS = ",;:%\\-–—、，；：" + _CLOSERS.replace("\"'", "") + _WESTERN_STOPS + _CJK_STOPS
 
 # Abbreviations after which a period does not end a sentence, grouped by length because
 # Python's look-behind needs a fixed width. Initials and dotted abbreviations ("J.",
@@ -136,7 +136,7 @@ def segment_text(text: str) -> tuple[str, list[Segment]]:
         if "\r" in gap:
             breaks += gap.count("\r") - gap.count("\r\n")
         line += breaks
-        if not ends_sentence and (not breaks or breaks == 1 and wrapped and wrapped[line - 1]):
+        if not ends_sentence and (not breaks or (breaks == 1 and wrapped and wrapped[line - 1])):
             continue
         segments.append(Segment(len(segments), text[start:gap_start], gap, paragraph))
         start = match.end()

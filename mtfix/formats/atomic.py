@@ -8,6 +8,7 @@ fails on the way, the old file is still there, untouched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import stat
@@ -37,7 +38,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             permission, disk full...). The old file, if any, is unchanged and
             no temporary file is left behind.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     temporary = None
     try:
         temporary, descriptor = _create_temporary(target)
@@ -45,16 +46,16 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        try:
+        with contextlib.suppress(FileNotFoundError):  # a new file keeps the umask's mode
             os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
-        except FileNotFoundError:
-            pass
         os.replace(temporary, target)
     except BaseException as error:
         if temporary is not None:
             _remove_quietly(temporary)
         if isinstance(error, OSError):
-            raise MtfixError(f"cannot write the file: {error.strerror or error}", str(path)) from error
+            raise MtfixError(
+                f"cannot write the file: {error.strerror or error}", str(path)
+            ) from error
         raise
     _sync_directory(target.parent)
 
@@ -71,10 +72,8 @@ def _create_temporary(target: Path) -> tuple[Path, int]:
 
 
 def _remove_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _sync_directory(directory: Path) -> None:

@@ -20,7 +20,7 @@ from mtfix.core.models import Document
 from mtfix.core.segment import segment_text
 from mtfix.errors import FormatError, MtfixError
 
-__all__ = ["read_text", "write_text", "decode_text"]
+__all__ = ["decode_text", "read_text", "write_text"]
 
 # UTF-32 first: its little-endian mark starts with the UTF-16 one.
 _BYTE_ORDER_MARKS = (
@@ -93,7 +93,7 @@ def write_text(document: Document, texts: Sequence[str] | None = None) -> bytes:
         if len(texts) != len(document.segments):
             raise ValueError(f"{len(texts)} texts given for {len(document.segments)} segments")
         body = document.prefix + "".join(
-            text + segment.separator for text, segment in zip(texts, document.segments)
+            text + segment.separator for text, segment in zip(texts, document.segments, strict=True)
         )
     encoding = codecs.lookup(document.encoding).name
     try:
@@ -127,12 +127,8 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, bool]:
             another Unicode encoding), or they hold NUL characters, as binary
             files do. The error names the line and the byte offset.
     """
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if data.startswith(mark):
-            body, bom = data[len(mark) :], True
-            break
-    else:
-        encoding, body, mark, bom = "utf-8", data, b"", False
+    mark, encoding = _byte_order_mark(data)
+    body = data[len(mark) :]
     if encoding == "utf-8" and (nul := body.find(b"\0")) >= 0:
         raise FormatError(
             f"NUL byte at offset {len(mark) + nul}: this is a binary file, not text "
@@ -152,7 +148,15 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, bool]:
         raise FormatError(
             "NUL character in the text: this is a binary file, not text", name, _line_of(text[:nul])
         )
-    return text, encoding, bom
+    return text, encoding, bool(mark)
+
+
+def _byte_order_mark(data: bytes) -> tuple[bytes, str]:
+    """The byte-order mark that ``data`` starts with and its encoding; no mark means UTF-8."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return mark, encoding
+    return b"", "utf-8"
 
 
 def _decode_failure(error: UnicodeDecodeError, encoding: str, offset: int) -> str:
@@ -172,6 +176,4 @@ def _decode_failure(error: UnicodeDecodeError, encoding: str, offset: int) -> st
 
 def _line_of(text_before: str) -> int:
     """The 1-based line on which the character after ``text_before`` stands."""
-    return (
-        1 + text_before.count("\n") + text_before.count("\r") - text_before.count("\r\n")
-    )
+    return 1 + text_before.count("\n") + text_before.count("\r") - text_before.count("\r\n")

@@ -18,7 +18,10 @@ SAMPLE = REPO / "corpora" / "dut-international-2022.txt"
 TESTDATA = REPO / ".." / "shared" / "testdata"
 needs_testdata = pytest.mark.skipif(not TESTDATA.exists(), reason="shared test data not available")
 
-MIXED = "Dalian University of Technology 大连理工大学。\r\nSecond line. Third «sentence».\r\n\r\nNext 😀.\r\n"
+MIXED = (
+    "Dalian University of Technology 大连理工大学。\r\n"
+    "Second line. Third «sentence».\r\n\r\nNext 😀.\r\n"
+)
 BOMS = {
     "utf-8": codecs.BOM_UTF8,
     "utf-16-le": codecs.BOM_UTF16_LE,
@@ -59,7 +62,7 @@ def test_replacement_texts_must_match_the_segments():
 
 
 def test_utf8_bom_is_kept_and_not_part_of_the_text():
-    data = codecs.BOM_UTF8 + "Hello.\r\nWorld.\r\n".encode()
+    data = codecs.BOM_UTF8 + b"Hello.\r\nWorld.\r\n"
     document = read_text(data=data)
     assert (document.encoding, document.bom) == ("utf-8", True)
     assert document.segments[0].text == "Hello."
@@ -79,7 +82,9 @@ def test_utf16_and_utf32_with_bom_round_trip(encoding):
 
 
 def test_edits_are_written_in_the_original_encoding():
-    data = codecs.BOM_UTF16_LE + "Dalian University of Science and Technology.\r\n".encode("utf-16-le")
+    data = codecs.BOM_UTF16_LE + "Dalian University of Science and Technology.\r\n".encode(
+        "utf-16-le"
+    )
     document = read_text(data=data)
     out = write_text(document, ["Dalian University of Technology."])
     assert out == codecs.BOM_UTF16_LE + "Dalian University of Technology.\r\n".encode("utf-16-le")
@@ -118,7 +123,7 @@ def test_any_text_round_trips_byte_for_byte(text, encoding):
 
 
 def test_invalid_utf8_names_line_and_offset():
-    data = "line one\nline two\nbad ".encode() + b"\xe9" + b" byte\n"
+    data = b"line one\nline two\nbad \xe9 byte\n"
     with pytest.raises(FormatError) as caught:
         read_text(data=data, name="mt.txt")
     error = caught.value

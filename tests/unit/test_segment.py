@@ -43,7 +43,9 @@ def assert_lossless_and_tidy(text: str) -> list[Segment]:
         assert segment.text, "empty segment"
         assert segment.text == segment.text.strip(), "segment text starts or ends with whitespace"
         assert segment.separator.strip() == "", "separator holds more than whitespace"
-        assert all(line.strip() for line in LINE_BREAK.split(segment.text)), "segment holds a blank line"
+        assert all(line.strip() for line in LINE_BREAK.split(segment.text)), (
+            "segment holds a blank line"
+        )
         assert segment.paragraph == paragraph
         if line_breaks(segment.separator) >= 2:
             paragraph += 1
@@ -111,7 +113,10 @@ def test_etc_ends_a_sentence_only_before_a_capital():
 
 
 def test_no_break_after_initials():
-    assert sentences("J. K. Rowling visited. She spoke.") == ["J. K. Rowling visited.", "She spoke."]
+    assert sentences("J. K. Rowling visited. She spoke.") == [
+        "J. K. Rowling visited.",
+        "She spoke.",
+    ]
     assert sentences("Prof. Y. Zhang and Ph.D. Li came.") == ["Prof. Y. Zhang and Ph.D. Li came."]
 
 
@@ -139,7 +144,10 @@ def test_closing_quotes_and_brackets_stay_with_their_sentence():
         "It was “the most important event.”",
         "It was held in 2019.",
     ]
-    assert sentences("(See the report.) The school agreed.") == ["(See the report.)", "The school agreed."]
+    assert sentences("(See the report.) The school agreed.") == [
+        "(See the report.)",
+        "The school agreed.",
+    ]
 
 
 def test_a_sentence_may_start_with_an_opening_quote_or_bracket():
@@ -149,7 +157,10 @@ def test_a_sentence_may_start_with_an_opening_quote_or_bracket():
 
 
 def test_quoted_question_before_lowercase_continues():
-    assert sentences("“Why?” she asked. Nobody answered.") == ["“Why?” she asked.", "Nobody answered."]
+    assert sentences("“Why?” she asked. Nobody answered.") == [
+        "“Why?” she asked.",
+        "Nobody answered.",
+    ]
 
 
 def test_ellipsis_inside_a_sentence_does_not_break():
@@ -159,11 +170,14 @@ def test_ellipsis_inside_a_sentence_does_not_break():
 
 def test_ellipsis_before_a_capital_ends_the_sentence():
     assert sentences("He waited... Then he left.") == ["He waited...", "Then he left."]
-    assert sentences("new results … Since 2016 it grew.") == ["new results …", "Since 2016 it grew."]
+    assert sentences("new results … Since 2016 it grew.") == [
+        "new results …",
+        "Since 2016 it grew.",
+    ]
 
 
 def test_ellipsis_at_the_end_of_a_paragraph():
-    prefix, segments = segment_text("has achieved new results ...\n\nSince the 13th Party Congress.")
+    _, segments = segment_text("has achieved new results ...\n\nSince the 13th Party Congress.")
     assert [(s.text, s.paragraph) for s in segments] == [
         ("has achieved new results ...", 0),
         ("Since the 13th Party Congress.", 1),
@@ -180,7 +194,7 @@ def test_punctuation_that_continues_a_sentence_is_no_start():
 
 
 def test_cjk_stops_break_without_whitespace():
-    prefix, segments = segment_text("大连理工大学。国际合作！成果如何？很好。")
+    _, segments = segment_text("大连理工大学。国际合作！成果如何？很好。")
     assert [(s.text, s.separator) for s in segments] == [
         ("大连理工大学。", ""),
         ("国际合作！", ""),
@@ -203,7 +217,7 @@ def test_fullwidth_period_breaks_but_not_as_a_decimal_point():
 
 
 def test_whitespace_after_a_cjk_stop_is_the_separator():
-    prefix, segments = segment_text("你好。 世界。")
+    _, segments = segment_text("你好。 世界。")
     assert [(s.text, s.separator) for s in segments] == [("你好。", " "), ("世界。", "")]
 
 
@@ -219,7 +233,7 @@ def test_mixed_english_and_chinese():
 
 
 def test_blank_lines_separate_paragraphs():
-    prefix, segments = segment_text("Title\n\nFirst. Second.\n\n\nThird.")
+    _, segments = segment_text("Title\n\nFirst. Second.\n\n\nThird.")
     assert [(s.text, s.paragraph) for s in segments] == [
         ("Title", 0),
         ("First.", 1),
@@ -230,7 +244,7 @@ def test_blank_lines_separate_paragraphs():
 
 
 def test_a_line_of_spaces_and_tabs_is_blank():
-    prefix, segments = segment_text("One.\n  \t \nTwo.")
+    _, segments = segment_text("One.\n  \t \nTwo.")
     assert [(s.text, s.separator, s.paragraph) for s in segments] == [
         ("One.", "\n  \t \n", 0),
         ("Two.", "", 1),
@@ -238,7 +252,7 @@ def test_a_line_of_spaces_and_tabs_is_blank():
 
 
 def test_every_line_break_ends_a_segment_but_not_the_paragraph():
-    prefix, segments = segment_text("Edit: Qian Han Yunyun\nSchool pair: Li Yixun\nthe end")
+    _, segments = segment_text("Edit: Qian Han Yunyun\nSchool pair: Li Yixun\nthe end")
     assert [(s.text, s.separator, s.paragraph) for s in segments] == [
         ("Edit: Qian Han Yunyun", "\n", 0),
         ("School pair: Li Yixun", "\n", 0),
@@ -251,7 +265,7 @@ def test_a_line_break_after_an_abbreviation_still_ends_the_segment():
 
 
 def test_crlf_line_ends():
-    prefix, segments = segment_text("One. Two.\r\nThree.\r\n\r\nFour.\r\n")
+    _, segments = segment_text("One. Two.\r\nThree.\r\n\r\nFour.\r\n")
     assert [(s.text, s.separator, s.paragraph) for s in segments] == [
         ("One.", " ", 0),
         ("Two.", "\r\n", 0),
@@ -261,7 +275,7 @@ def test_crlf_line_ends():
 
 
 def test_cr_line_ends():
-    prefix, segments = segment_text("One\rTwo\r\rThree")
+    _, segments = segment_text("One\rTwo\r\rThree")
     assert [(s.text, s.paragraph) for s in segments] == [("One", 0), ("Two", 0), ("Three", 1)]
 
 
@@ -272,7 +286,7 @@ def test_leading_and_trailing_whitespace():
 
 
 def test_trailing_spaces_of_a_line_go_to_the_separator():
-    prefix, segments = segment_text("Heading   \n  Body text")
+    _, segments = segment_text("Heading   \n  Body text")
     assert [(s.text, s.separator) for s in segments] == [("Heading", "   \n  "), ("Body text", "")]
 
 
@@ -305,26 +319,27 @@ visited Japan, the project won the first place in the country.
 
 
 def test_hard_wrapped_sentences_run_across_line_breaks():
-    prefix, segments = segment_text(WRAPPED)
+    _, segments = segment_text(WRAPPED)
     assert [(" ".join(s.text.split()), s.paragraph) for s in segments] == [
         (
-            "Dalian University of Technology has established long-term stable relations with 276 "
-            "well-known universities and scientific research institutions in 41 countries and regions.",
+            "Dalian University of Technology has established long-term stable relations with "
+            "276 well-known universities and scientific research institutions in 41 countries "
+            "and regions.",
             0,
         ),
         (
-            "Dalian University of Science and Technology has continuously cultivated 80 new agreements "
-            "with Japanese universities such as Nagoya and Osaka University.",
+            "Dalian University of Science and Technology has continuously cultivated 80 new "
+            "agreements with Japanese universities such as Nagoya and Osaka University.",
             0,
         ),
         (
-            "In 2019, the school cooperated with 19 universities in Japan to apply for 20 projects to "
-            "build a mutual visit and return visit to Sino-Japanese youths.",
+            "In 2019, the school cooperated with 19 universities in Japan to apply for 20 "
+            "projects to build a mutual visit and return visit to Sino-Japanese youths.",
             1,
         ),
         (
-            "When the number of teachers and students visited Japan, the project won the first place "
-            "in the country.",
+            "When the number of teachers and students visited Japan, the project won the "
+            "first place in the country.",
             1,
         ),
     ]
@@ -343,9 +358,13 @@ def test_in_hard_wrapped_text_a_short_line_still_ends_its_segment():
 
 def test_in_hard_wrapped_text_list_items_start_segments():
     # Every line here is as long as the wrap width allows: only the "- " tells the items apart.
-    text = WRAPPED + "\nThe partners are these two universities, listed by their country:\n" + (
-        "- Osaka University, in the region of Kansai, known for its science\n"
-        "- Nagoya University, in the region of Chubu, known for engineering\n"
+    text = (
+        WRAPPED
+        + "\nThe partners are these two universities, listed by their country:\n"
+        + (
+            "- Osaka University, in the region of Kansai, known for its science\n"
+            "- Nagoya University, in the region of Chubu, known for engineering\n"
+        )
     )
     assert sentences(text)[-3:] == [
         "The partners are these two universities, listed by their country:",
@@ -373,14 +392,16 @@ def test_wrapped_sample_segments_like_the_unwrapped_sample():
     paragraphs = original.split("\n\n")
     for width in (50, 72, 100):
         wrapped = "\n\n".join(
-            textwrap.fill(p, width, break_on_hyphens=False, break_long_words=False) for p in paragraphs
+            textwrap.fill(p, width, break_on_hyphens=False, break_long_words=False)
+            for p in paragraphs
         )
         assert [" ".join(s.split()) for s in sentences(wrapped)] == sentences(original), width
 
 
 def test_a_table_of_even_lines_is_not_taken_for_wrapped_prose():
     table = "\n".join(
-        f"{70 + i / 7:.12f} {-i / 97:.16f} {1500 + i} System-{i:02d}.{i} {1700 + i}" for i in range(20)
+        f"{70 + i / 7:.12f} {-i / 97:.16f} {1500 + i} System-{i:02d}.{i} {1700 + i}"
+        for i in range(20)
     )
     assert sentences(table) == table.splitlines()
 
@@ -477,8 +498,12 @@ def test_sample_paragraphs_are_its_blank_line_blocks():
 def test_sample_sentence_boundaries():
     texts = sentences(SAMPLE.read_text(encoding="utf-8"))
     assert "Author:Dalian University of Technolog Time:2022.07.28" in texts
-    forms = next(i for i, t in enumerate(texts) if t.endswith("through online communication forms."))
-    assert texts[forms + 1].startswith("Essence In close combination of major national strategic needs")
+    forms = next(
+        i for i, t in enumerate(texts) if t.endswith("through online communication forms.")
+    )
+    assert texts[forms + 1].startswith(
+        "Essence In close combination of major national strategic needs"
+    )
     assert "The opening ceremony of the Belarusian Education New Year." in texts
     assert "New path of talent." in texts
     assert "The proportion is 13%, and the employment ratio is 20%." in texts
