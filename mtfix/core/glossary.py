@@ -20,7 +20,7 @@ close to a term that no entry lists) come last, from :mod:`mtfix.core.fuzzy`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
@@ -53,6 +53,10 @@ class TermEntry:
     boundary_start: bool
     boundary_end: bool
 
+    def protect(self) -> TermEntry:
+        """This entry as a protected occurrence: it fixes nothing."""
+        return replace(self, replacement=None)
+
 
 class FixEngine:
     """A glossary compiled for matching.
@@ -82,6 +86,11 @@ class FixEngine:
             keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if keys else None
         self._overlapping = None  # built on first need: most texts never need it
+        self._protected_index = [i for i, e in enumerate(self.entries) if e.replacement is None]
+        self._protected = ahocorasick_rs.AhoCorasick(
+            [self.entries[i].key for i in self._protected_index],
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+        ) if self._protected_index else None
         self._rules = [(rule, compile_rule(rule)) for rule in glossary.rules]
         self.near_misses = (
             NearMissFinder(self.entries, threshold=fuzzy_threshold, apply=apply_fuzzy)
@@ -125,7 +134,28 @@ class FixEngine:
         return [(e, *folded.span(s, t)) for e, s, t in self._term_occurrences(folded)]
 
     def _term_occurrences(self, folded: Folded) -> list[tuple[TermEntry, int, int]]:
-        """Leftmost-longest whole-word occurrences, as folded spans."""
+        """Leftmost-longest whole-word occurrences, as folded spans.
+
+        A variant that straddles an occurrence of a correct term (overlaps it
+        without containing it) is returned as protected: text
+        that is already right is never touched, and a replacement can never
+        set up a new match with the words before it, so a second run changes
+        nothing.
+        """
+        chosen = self._leftmost_longest(folded)
+        if self._protected is None or all(entry.replacement is None for entry, _, _ in chosen):
+            return chosen
+        correct = [
+            (s, e)
+            for i, s, e in self._protected.find_matches_as_indexes(folded.text, overlapping=True)
+            if self._at_boundaries(folded.text, self._protected_index[i], s, e)
+        ]
+        return [
+            (entry.protect() if entry.replacement and _straddles(s, e, correct) else entry, s, e)
+            for entry, s, e in chosen
+        ]
+
+    def _leftmost_longest(self, folded: Folded) -> list[tuple[TermEntry, int, int]]:
         if self._longest is None:
             return []
         hits = self._longest.find_matches_as_indexes(folded.text)
@@ -175,6 +205,11 @@ class FixEngine:
                         applied=rule.auto_apply, note=rule.description)
                 )
         return fixes
+
+
+def _straddles(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps one of ``spans`` without containing it."""
+    return any(start < b and a < end and not (start <= a and b <= end) for a, b in spans)
 
 
 def _overlaps(start: int, end: int, a: int, b: int) -> bool:

@@ -197,3 +197,10 @@ def test_engine_is_idempotent_and_fixes_are_disjoint(text):
         assert text[fix.start : fix.end] == fix.before
     once = fixed(text)
     assert fixed(once) == once
+
+
+def test_variant_overlapping_a_correct_term_is_left_alone():
+    """A variant that shares words with a correct name next to it is not fixed."""
+    # "york University of York": fixing "york University" would eat the correct name.
+    assert ENGINE.find_fixes("york University of York") == []
+    assert fixed("york york University") == "york University of York"
