@@ -16,6 +16,7 @@ from mtfix.errors import ExitStatus, MtfixError
 COMMANDS = {
     "fix": ("mtfix.commands.fix", "fix", "Apply glossary fixes to a document, headless."),
     "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries."),
+    "tm": ("mtfix.commands.tm", "tm_group", "Translation memory: import, export, search, stats."),
 }
 
 

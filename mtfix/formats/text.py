@@ -95,16 +95,25 @@ def write_text(document: Document, texts: Sequence[str] | None = None) -> bytes:
         body = document.prefix + "".join(
             text + segment.separator for text, segment in zip(texts, document.segments, strict=True)
         )
-    encoding = codecs.lookup(document.encoding).name
+    return encode_text(body, document.encoding, document.bom, document.path)
+
+
+def encode_text(body: str, encoding: str, bom: bool, path: str | None = None) -> bytes:
+    """``body`` in ``encoding``, after a byte-order mark if ``bom``.
+
+    Raises:
+        FormatError: A character cannot be written in the encoding.
+    """
+    encoding = codecs.lookup(encoding).name
     try:
         encoded = body.encode(encoding)
     except UnicodeEncodeError as error:
         raise FormatError(
             f"character {body[error.start]!r} cannot be written in {encoding}: {error.reason}",
-            document.path,
+            path,
             _line_of(body[: error.start]),
         ) from error
-    if not document.bom:
+    if not bom:
         return encoded
     if encoding not in _MARK_OF:
         raise ValueError(f"no byte-order mark is defined for {encoding}")
@@ -153,9 +162,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, str, bool]:
 
 def _byte_order_mark(data: bytes) -> tuple[bytes, str]:
     """The byte-order mark that ``data`` starts with and its encoding; no mark means UTF-8."""
-    for mark, encoding in _BYTE_ORDER_MARKS:
+    for mark, name in _BYTE_ORDER_MARKS:
         if data.startswith(mark):
-            return mark, encoding
+            return mark, name
     return b"", "utf-8"
 
 

@@ -1,0 +1,266 @@
+"""Translation-memory benchmark: fuzzy lookup against brute force, TMX import, start-up.
+
+For each size (default 10k, 100k and 1M units) it generates a memory of realistic
+sentences in clusters of near-duplicates, writes it as TMX, imports it into a fresh
+workspace (in a child process, to measure its peak memory), then runs 200 queries through
+
+- ``ours``: :meth:`TranslationMemory.fuzzy` (persisted word index, then rapidfuzz), and
+- ``brute``: ``rapidfuzz.process.extract`` over every unit's source (held in memory),
+
+both with ``fuzz.ratio``, threshold 75, top 5. Recall is the share of brute force's matches
+that ours also found (the i-th best counts as found when ours has an equally good i-th best,
+so ties that pick another unit of the same score are not misses).
+
+Sentences come from a bigram model of the WMT21 English texts in ../shared/testdata when
+present (real news vocabulary and word frequencies), else from a small built-in vocabulary.
+
+Usage::
+
+    python benchmarks/bench_tm.py                       # 10k, 100k, 1M
+    python benchmarks/bench_tm.py --sizes 10000,100000  # quicker
+    python benchmarks/bench_tm.py --sizes 2000 --queries 20   # smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from mtfix.core.matching import normalise  # noqa: E402
+from mtfix.core.models import TmUnit  # noqa: E402
+from mtfix.formats.tmx import write_tmx  # noqa: E402
+from mtfix.store.memory import TranslationMemory  # noqa: E402
+
+WMT = REPO / ".." / "shared" / "testdata" / "wmt-zh-en" / "wmt21-news-systems"
+THRESHOLD = 75.0
+TOP = 5
+FALLBACK = (
+    "The committee approved the new budget for the regional hospital on Monday . "
+    "Officials said the river bridge will reopen after the repairs are finished next spring . "
+    "Farmers in the northern villages reported a good harvest despite the dry summer . "
+    "The museum will extend its opening hours during the winter festival . "
+    "Teachers asked the minister to explain the changes to the school calendar ."
+)
+
+
+class SentenceModel:
+    """A bigram model of English sentences: realistic word frequencies and phrasing."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        texts = []
+        if WMT.exists():
+            for path in sorted(WMT.glob("*.en")):
+                texts.extend(path.read_text(encoding="utf-8").splitlines())
+        if not texts:
+            texts = FALLBACK.split(" . ")
+        self.next: dict[str, list[str]] = defaultdict(list)
+        self.vocabulary: list[str] = []
+        for text in texts:
+            words = re.findall(r"\w+(?:'\w+)?|[,.;:?!]", text)
+            if len(words) < 4:
+                continue
+            self.vocabulary.extend(w for w in words if w.isalpha())
+            for a, b in zip(["<s>", *words], [*words, "</s>"], strict=True):
+                self.next[a].append(b)
+
+    def sentence(self) -> str:
+        rng = self.rng
+        words, word = [], "<s>"
+        while len(words) < 40:
+            word = rng.choice(self.next[word])
+            if word == "</s>":
+                if len(words) >= 5:
+                    break
+                word = "<s>"
+                continue
+            words.append(word)
+        return _join(words)
+
+    def variant(self, text: str) -> str:
+        """A near-duplicate: one to three word edits (replace, insert, delete) or a typo."""
+        rng = self.rng
+        words = text.split(" ")
+        for _ in range(rng.randint(1, 3)):
+            operation = rng.random()
+            position = rng.randrange(len(words))
+            if operation < 0.45:
+                words[position] = rng.choice(self.vocabulary)
+            elif operation < 0.65 and len(words) > 4:
+                del words[position]
+            elif operation < 0.85:
+                words.insert(position, rng.choice(self.vocabulary))
+            elif len(words[position]) > 3:
+                w = words[position]
+                i = rng.randrange(len(w) - 1)
+                words[position] = w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+        return " ".join(words)
+
+
+def _join(words: list[str]) -> str:
+    text = " ".join(words)
+    return re.sub(r" ([,.;:?!])", r"\1", text)
+
+
+def generate(size: int, seed: int) -> tuple[list[str], SentenceModel]:
+    """``size`` sources: base sentences each followed by 0-4 near-duplicates."""
+    model = SentenceModel(seed)
+    sources: list[str] = []
+    while len(sources) < size:
+        base = model.sentence()
+        sources.append(base)
+        for _ in range(model.rng.choice((0, 0, 1, 2, 3, 4))):
+            if len(sources) < size:
+                sources.append(model.variant(base))
+    return sources, model
+
+
+def queries(model: SentenceModel, sources: list[str], count: int) -> list[str]:
+    """Mostly near-duplicates of stored units (what a reviewer meets), some new sentences."""
+    out = []
+    for n in range(count):
+        if n % 4 == 3:
+            out.append(model.sentence())
+        else:
+            out.append(model.variant(model.rng.choice(sources)))
+    return out
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def child_import(tmx: str, db: str) -> None:
+    """Run in a child process: import the TMX, print seconds and peak memory as JSON."""
+    from mtfix.formats.tmx import read_tmx
+
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with TranslationMemory(db) as tm:
+        result = tm.import_units(read_tmx(tmx))
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"units": result.added, "seconds": seconds, "peak_mb": peak / 1024,
+                      "baseline_mb": baseline / 1024}))
+
+
+def child_first_lookup(db: str, query: str) -> None:
+    """Run in a child process: open the workspace, answer one lookup, print the seconds."""
+    started = time.perf_counter()
+    with TranslationMemory(db) as tm:
+        tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def run_child(*args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: bool) -> dict:
+    started = time.perf_counter()
+    sources, model = generate(size, seed)
+    tmx = workdir / f"tm{size}.tmx"
+    db = workdir / f"tm{size}.mtfix"
+    write_tmx(tmx, (TmUnit(s, s.upper(), "en", "en-GB", created="2024-01-01T00:00:00Z") for s in sources))
+    print(f"  {size:>9,} units generated and written in {time.perf_counter() - started:.1f} s "
+          f"({tmx.stat().st_size / 1e6:.0f} MB TMX)", file=sys.stderr)
+    imported = run_child("--child-import", str(tmx), str(db))
+    qs = queries(model, sources, query_count)
+    first = run_child("--child-first-lookup", str(db), qs[0])
+
+    choices = [normalise(s) for s in sources]
+    ours_ms, brute_ms = [], []
+    found = expected = 0
+    with TranslationMemory(db) as tm:
+        tm.fuzzy(qs[0], threshold=THRESHOLD, limit=TOP)  # warm the page cache like a running UI
+        profiler = None
+        if profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler()
+            profiler.start()
+        for query in qs:
+            t = time.perf_counter()
+            ours = tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
+            ours_ms.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            truth = process.extract(normalise(query), choices, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=TOP)
+            brute_ms.append((time.perf_counter() - t) * 1000)
+            scores = [m.score for m in ours]
+            expected += len(truth)
+            found += sum(1 for i, (_, s, _) in enumerate(truth) if i < len(scores) and scores[i] >= round(s, 2))
+        if profiler:
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False), file=sys.stderr)
+    return {
+        "size": size,
+        "ours_p50": statistics.median(ours_ms),
+        "ours_p95": percentile(ours_ms, 0.95),
+        "brute_p50": statistics.median(brute_ms),
+        "brute_p95": percentile(brute_ms, 0.95),
+        "recall": found / expected if expected else 1.0,
+        "matches": expected,
+        "import_rate": imported["units"] / imported["seconds"],
+        "import_s": imported["seconds"],
+        "peak_mb": imported["peak_mb"],
+        "first_lookup_s": first["seconds"],
+        "db_mb": db.stat().st_size / 1e6,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated unit counts")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="pyinstrument profile of our lookups")
+    parser.add_argument("--keep", type=Path, default=None, help="folder to keep the generated files in")
+    parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child-first-lookup", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_import:
+        child_import(*args.child_import)
+        return 0
+    if args.child_first_lookup:
+        child_first_lookup(*args.child_first_lookup)
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    with tempfile.TemporaryDirectory() as temp:
+        workdir = args.keep or Path(temp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        rows = [bench_size(size, args.queries, args.seed, workdir, args.profile) for size in sizes]
+    print(f"fuzzy lookup, threshold {THRESHOLD:.0f}, top {TOP}, {args.queries} queries; "
+          f"sentences from {'WMT21 bigrams' if WMT.exists() else 'built-in vocabulary'}")
+    print(f"{'units':>9} {'method':>6} {'p50 ms':>8} {'p95 ms':>8} {'recall':>7}")
+    for r in rows:
+        print(f"{r['size']:>9,} {'ours':>6} {r['ours_p50']:>8.2f} {r['ours_p95']:>8.2f} {r['recall']:>7.3f}")
+        print(f"{r['size']:>9,} {'brute':>6} {r['brute_p50']:>8.2f} {r['brute_p95']:>8.2f} {1:>7.3f}")
+    print("\nratios (brute force / ours) and the rest")
+    print(f"{'units':>9} {'x p50':>7} {'x p95':>7} {'matches':>8} {'import/s':>9} {'import s':>9} "
+          f"{'peak MB':>8} {'first lookup s':>15} {'db MB':>7}")
+    for r in rows:
+        print(f"{r['size']:>9,} {r['brute_p50'] / r['ours_p50']:>7.1f} {r['brute_p95'] / r['ours_p95']:>7.1f} "
+              f"{r['matches']:>8} {r['import_rate']:>9,.0f} {r['import_s']:>9.1f} {r['peak_mb']:>8.0f} "
+              f"{r['first_lookup_s']:>15.3f} {r['db_mb']:>7.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Similarity of segments for the translation memory: normalising, hashing, scoring.
+
+Pure functions shared by every memory backend (SQLite today, PostgreSQL later) and by the
+review UI, so that a score means the same thing wherever it is shown:
+
+- :func:`normalise` is what "identical" means: Unicode NFC, runs of white space collapsed to
+  one space, no leading or trailing space. Case and punctuation count.
+- :func:`text_hash` is a 64-bit hash of the normalised text, for exact lookups.
+- :func:`index_words` are the words a memory indexes a source under (case-folded).
+- :func:`score` is rapidfuzz's ``fuzz.ratio`` of the normalised texts (0-100).
+- :func:`canonical_language` writes language tags one way ("en-US").
+- :func:`explain` says why: character and word similarity and the words that differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
+
+from mtfix.core.models import MatchExplanation
+
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def normalise(text: str) -> str:
+    """The form in which two segments are compared: NFC, single spaces, stripped.
+
+    Args:
+        text: A segment.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=1024)
+def canonical_language(tag: str) -> str:
+    """A language tag in its usual case: "eN-uS" -> "en-US", "zh-hant-tw" -> "zh-Hant-TW".
+
+    Args:
+        tag: A BCP 47 (or TMX 1.1 style, with ``_``) language tag.
+    """
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def text_hash(text: str) -> int:
+    """A signed 64-bit hash of the normalised text (stable across runs and machines).
+
+    Args:
+        text: A segment; it is normalised first.
+    """
+    digest = hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def index_words(normalised: str) -> set[str]:
+    """The distinct case-folded words of an already normalised text.
+
+    Args:
+        normalised: Output of :func:`normalise`.
+    """
+    return set(_WORD.findall(normalised.casefold()))
+
+
+def score(query: str, source: str) -> float:
+    """Similarity of two segments, 0-100 (rapidfuzz ``fuzz.ratio`` of the normalised texts).
+
+    Args:
+        query: The segment looked up.
+        source: A memory unit's source.
+    """
+    return fuzz.ratio(normalise(query), normalise(source))
+
+
+def explain(query: str, source: str) -> MatchExplanation:
+    """Character and word similarity of two segments and the words that differ.
+
+    Args:
+        query: The segment looked up.
+        source: A memory unit's source.
+
+    Returns:
+        The explanation; ``missing`` lists words of the query absent from the source and
+        ``extra`` words of the source absent from the query, in text order.
+    """
+    q, s = normalise(query), normalise(source)
+    q_tokens, s_tokens = _TOKEN.findall(q), _TOKEN.findall(s)
+    missing: list[str] = []
+    extra: list[str] = []
+    for op in Levenshtein.opcodes(q_tokens, s_tokens):
+        if op.tag in ("replace", "delete"):
+            missing.extend(q_tokens[op.src_start : op.src_end])
+        if op.tag in ("replace", "insert"):
+            extra.extend(s_tokens[op.dest_start : op.dest_end])
+    return MatchExplanation(
+        char_similarity=round(fuzz.ratio(q, s), 2),
+        word_similarity=round(Indel.normalized_similarity(q_tokens, s_tokens) * 100, 2),
+        missing=tuple(missing),
+        extra=tuple(extra),
+    )

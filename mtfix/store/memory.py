@@ -1,0 +1,521 @@
+"""The translation memory: confirmed (source, target) pairs, found again exactly or fuzzily.
+
+Usage::
+
+    with TranslationMemory("work.mtfix") as tm:
+        tm.add(TmUnit("The big work starts.", "The major project starts.", "en", "en"))
+        for match in tm.lookup("The big work starts now.", threshold=70, limit=5):
+            print(match.score, match.unit.target, match.explanation)
+
+API:
+    - :meth:`TranslationMemory.add` one unit; :meth:`~TranslationMemory.import_units` many,
+      in one transaction (a failing iterator imports nothing).
+    - :meth:`~TranslationMemory.exact`: units whose normalised source is identical (hash).
+    - :meth:`~TranslationMemory.fuzzy`: the top ``limit`` units scoring ``threshold`` or
+      more, found through the persisted word index (:mod:`.tm_index`) and scored with
+      rapidfuzz (:mod:`mtfix.core.matching`); ties are broken by unit id, so the answer
+      is the same on every run.
+    - :meth:`~TranslationMemory.lookup`: exact matches first, then fuzzy ones.
+    - :meth:`~TranslationMemory.search`: concordance, every unit whose source or target
+      contains a phrase (case-insensitive for ASCII letters).
+    - :meth:`~TranslationMemory.units`, :meth:`~TranslationMemory.stats`.
+
+Identity of a unit: adding a unit identical to a stored one (same source, target and
+languages) merges them (earliest creation, latest change, highest usage count). Confirming
+a segment (:func:`record_confirmation`, used by the workspace) updates the unit with the same
+source and languages instead of adding an alternative translation.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from mtfix.core.matching import canonical_language, explain, index_words, normalise, text_hash
+from mtfix.core.models import TmMatch, TmUnit, language_matches
+from mtfix.store import tm_index
+from mtfix.store.db import Database
+
+DEFAULT_THRESHOLD = 70.0
+IMPORT_BATCH = 5_000
+
+_COLUMNS = (
+    "id, source, target, source_language, target_language, origin, created, changed, "
+    "usage_count, notes, properties, extra"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did.
+
+    Attributes:
+        added: Units added.
+        merged: Units identical to stored ones, merged into them.
+    """
+
+    added: int
+    merged: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    """The size of a memory.
+
+    Attributes:
+        units: Number of units.
+        language_pairs: ((source language, target language), units) pairs, largest first.
+        origins: Number of distinct origins (documents and files).
+        indexed_words: Number of distinct words in the fuzzy index.
+    """
+
+    units: int
+    language_pairs: tuple[tuple[tuple[str, str], int], ...]
+    origins: int
+    indexed_words: int
+
+
+def now_iso() -> str:
+    """The current UTC time to the second, ISO 8601 ("2024-05-01T10:00:00Z")."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _unit_from_row(row: tuple) -> TmUnit:
+    notes = tuple(json.loads(row[9])) if row[9] != "[]" else ()
+    properties = tuple(tuple(p) for p in json.loads(row[10])) if row[10] != "[]" else ()
+    extra = json.loads(row[11]) if row[11] != "{}" else {}
+    return TmUnit(
+        source=row[1],
+        target=row[2],
+        source_language=row[3],
+        target_language=row[4],
+        origin=row[5],
+        created=row[6],
+        changed=row[7],
+        usage_count=row[8],
+        notes=notes,
+        properties=properties,
+        id=row[0],
+        extra=extra,
+    )
+
+
+def _language_clause(column: str, tag: str | None, params: list) -> str:
+    if not tag:
+        return ""
+    params.extend([tag.lower(), tag.lower() + "-%"])
+    return f" AND (lower({column}) = ? OR lower({column}) LIKE ?)"
+
+
+class TranslationMemory:
+    """The memory held in a workspace file.
+
+    Args:
+        db: A :class:`~mtfix.store.db.Database`, or the path of the workspace file.
+    """
+
+    def __init__(self, db: Database | str | Path):
+        self._owns_db = not isinstance(db, Database)
+        self.db = Database(db) if self._owns_db else db
+
+    def close(self) -> None:
+        """Close the file if this object opened it."""
+        if self._owns_db:
+            self.db.close()
+
+    def __enter__(self) -> TranslationMemory:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return self.db.connection().execute("SELECT count(*) FROM tm_units").fetchone()[0]
+
+    # --- writing ----------------------------------------------------------------------
+    def add(self, unit: TmUnit) -> TmUnit:
+        """Store one unit (merged into an identical one if there is one); returns it with its id."""
+        with self.db.write() as conn:
+            unit_id = _add(conn, unit)
+            return _get(conn, unit_id)
+
+    def import_units(
+        self,
+        units: Iterable[TmUnit],
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportResult:
+        """Store many units in one transaction: all of them, or none if ``units`` raises.
+
+        Args:
+            units: The units (for instance :func:`mtfix.formats.tmx.read_tmx`).
+            progress: Called with the number of units read so far, every few thousand.
+        """
+        with self.db.write() as conn:
+            return _import(conn, units, progress)
+
+    def delete(self, unit_id: int) -> bool:
+        """Remove one unit; returns whether it existed."""
+        with self.db.write() as conn:
+            return conn.execute("DELETE FROM tm_units WHERE id = ?", (unit_id,)).rowcount > 0
+
+    def rebuild_index(self) -> None:
+        """Rebuild the fuzzy index from the units (repair; never needed in normal use)."""
+        with self.db.write() as conn:
+            tm_index.rebuild(conn)
+
+    # --- reading ----------------------------------------------------------------------
+    def get(self, unit_id: int) -> TmUnit | None:
+        """The unit with this id, or None."""
+        return _get(self.db.connection(), unit_id)
+
+    def units(self, *, source_language: str | None = None, target_language: str | None = None) -> Iterator[TmUnit]:
+        """Every unit (optionally of one language pair), in id order, streamed."""
+        params: list = []
+        where = _language_clause("source_language", source_language, params)
+        where += _language_clause("target_language", target_language, params)
+        conn = self.db.connection()
+        last = 0
+        while True:  # pages, so no read transaction stays open while the caller works
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM tm_units WHERE id > ?{where} ORDER BY id LIMIT 2000",
+                [last, *params],
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _unit_from_row(row)
+            last = rows[-1][0]
+
+    def exact(
+        self, text: str, *, source_language: str | None = None, target_language: str | None = None
+    ) -> list[TmMatch]:
+        """Units whose source is identical to ``text`` once normalised; most recent first."""
+        with self.db.read() as conn:
+            return _exact(conn, text, source_language, target_language)
+
+    def fuzzy(
+        self,
+        text: str,
+        *,
+        source_language: str | None = None,
+        target_language: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+    ) -> list[TmMatch]:
+        """The ``limit`` best units scoring ``threshold`` or more (exact ones included).
+
+        Args:
+            text: The segment to find matches for.
+            source_language: Only units with this source language (or a regional variant).
+            target_language: Only units with this target language (or a regional variant).
+            threshold: Lowest score (0-100) returned.
+            limit: Most matches returned.
+
+        Returns:
+            Matches, best first; equal scores in unit-id order.
+        """
+        with self.db.read() as conn:
+            return _fuzzy(conn, text, source_language, target_language, threshold, limit)
+
+    def lookup(
+        self,
+        text: str,
+        *,
+        source_language: str | None = None,
+        target_language: str | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 5,
+    ) -> list[TmMatch]:
+        """Exact matches first, then the best fuzzy ones, ``limit`` in all."""
+        with self.db.read() as conn:
+            found = _exact(conn, text, source_language, target_language)
+            seen = {m.unit.id for m in found}
+            for match in _fuzzy(conn, text, source_language, target_language, threshold, limit):
+                if match.unit.id not in seen:
+                    found.append(match)
+            return found[:limit]
+
+    def search(
+        self,
+        phrase: str,
+        *,
+        source_language: str | None = None,
+        target_language: str | None = None,
+        limit: int | None = 100,
+    ) -> list[TmUnit]:
+        """Concordance: units whose source or target contains ``phrase`` (ASCII case ignored)."""
+        escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        params: list = [pattern, pattern]
+        where = _language_clause("source_language", source_language, params)
+        where += _language_clause("target_language", target_language, params)
+        sql = (
+            f"SELECT {_COLUMNS} FROM tm_units WHERE (source LIKE ? ESCAPE '\\' "
+            f"OR target LIKE ? ESCAPE '\\'){where} ORDER BY id"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_unit_from_row(r) for r in self.db.connection().execute(sql, params)]
+
+    def stats(self) -> MemoryStats:
+        """Counts of units, language pairs, origins and indexed words."""
+        with self.db.read() as conn:
+            units = conn.execute("SELECT count(*) FROM tm_units").fetchone()[0]
+            pairs = conn.execute(
+                "SELECT source_language, target_language, count(*) FROM tm_units "
+                "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
+            ).fetchall()
+            origins = conn.execute("SELECT count(DISTINCT origin) FROM tm_units").fetchone()[0]
+            words = conn.execute(
+                "SELECT count(*) FROM (SELECT word FROM tm_postings UNION SELECT word FROM tm_postings_new)"
+            ).fetchone()[0]
+        return MemoryStats(units, tuple(((s, t), n) for s, t, n in pairs), origins, words)
+
+
+# --- functions on a connection (shared with the workspace's transactions) -------------------
+
+
+def _get(conn: sqlite3.Connection, unit_id: int) -> TmUnit | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM tm_units WHERE id = ?", (unit_id,)).fetchone()
+    return _unit_from_row(row) if row else None
+
+
+def _languages_match(unit: TmUnit, source_language: str | None, target_language: str | None) -> bool:
+    return (not source_language or language_matches(unit.source_language, source_language)) and (
+        not target_language or language_matches(unit.target_language, target_language)
+    )
+
+
+def _exact(conn, text: str, source_language, target_language) -> list[TmMatch]:
+    wanted = normalise(text)
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM tm_units WHERE source_hash = ? ORDER BY changed DESC, id",
+        (text_hash(text),),
+    ).fetchall()
+    matches = []
+    for row in rows:
+        unit = _unit_from_row(row)
+        if normalise(unit.source) != wanted or not _languages_match(unit, source_language, target_language):
+            continue
+        matches.append(TmMatch(unit, 100.0, explain(text, unit.source), exact=True))
+    return matches
+
+
+RESCORED = 200
+"""How many units, after the length estimate, rapidfuzz scores for real."""
+
+
+def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> list[TmMatch]:
+    query = normalise(text)
+    if not query or limit <= 0:
+        return []
+    ranked = tm_index.candidates(conn, query)
+    if not ranked:
+        return []
+    # Estimate each candidate's score from the characters it shares and its length, and
+    # drop those whose length alone keeps them under the threshold (ratio <= 2*min/sum).
+    shared = dict(ranked)
+    marks = ",".join("?" * len(ranked))
+    lq = len(query)
+    slack = threshold - 5
+    estimates = []
+    for unit_id, length in conn.execute(
+        f"SELECT id, length(source) FROM tm_units WHERE id IN ({marks})", list(shared)
+    ):
+        total = lq + length
+        if total and 200 * min(lq, length) / total >= slack:
+            estimates.append((-2 * shared[unit_id] / total, unit_id))
+    estimates.sort()
+    ids = [unit_id for _, unit_id in estimates[:RESCORED]]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT id, source, source_language, target_language FROM tm_units WHERE id IN ({marks})", ids
+    ).fetchall()
+    choices = {}
+    for unit_id, source, source_lang, target_lang in rows:
+        if source_language and not language_matches(source_lang, source_language):
+            continue
+        if target_language and not language_matches(target_lang, target_language):
+            continue
+        choices[unit_id] = normalise(source)
+    scored = process.extract(query, choices, scorer=fuzz.ratio, score_cutoff=threshold, limit=None)
+    scored.sort(key=lambda item: (-item[1], item[2]))
+    matches = []
+    for _, score, unit_id in scored[:limit]:
+        unit = _get(conn, unit_id)
+        matches.append(
+            TmMatch(unit, round(score, 2), explain(text, unit.source), exact=choices[unit_id] == query)
+        )
+    return matches
+
+
+def _row_values(unit: TmUnit, unit_id: int | None = None) -> tuple:
+    extra = json.dumps(unit.extra, ensure_ascii=False, separators=(",", ":")) if unit.extra else "{}"
+    notes = json.dumps(list(unit.notes), ensure_ascii=False) if unit.notes else "[]"
+    properties = json.dumps([list(p) for p in unit.properties], ensure_ascii=False) if unit.properties else "[]"
+    created = unit.created or now_iso()
+    return (
+        unit_id,
+        unit.source,
+        unit.target,
+        canonical_language(unit.source_language),
+        canonical_language(unit.target_language),
+        text_hash(unit.source),
+        unit.origin,
+        created,
+        unit.changed or created,
+        unit.usage_count,
+        notes,
+        properties,
+        extra,
+    )
+
+
+_INSERT = (
+    "INSERT INTO tm_units(id, source, target, source_language, target_language, source_hash, origin, "
+    "created, changed, usage_count, notes, properties, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _find_identical(conn, values: tuple) -> tuple | None:
+    return conn.execute(
+        "SELECT id, created, changed, usage_count FROM tm_units WHERE source_hash = ? AND source = ? "
+        "AND target = ? AND source_language = ? AND target_language = ?",
+        (values[5], values[1], values[2], values[3], values[4]),
+    ).fetchone()
+
+
+def _merge(conn, existing: tuple, values: tuple) -> None:
+    unit_id, created, changed, usage = existing
+    conn.execute(
+        "UPDATE tm_units SET created = ?, changed = ?, usage_count = ? WHERE id = ?",
+        (min(created, values[7]), max(changed, values[8]), max(usage, values[9]), unit_id),
+    )
+
+
+def _add(conn, unit: TmUnit) -> int:
+    values = _row_values(unit)
+    existing = _find_identical(conn, values)
+    if existing:
+        _merge(conn, existing, values)
+        return existing[0]
+    unit_id = conn.execute(_INSERT, values).lastrowid
+    tm_index.add_unit(conn, unit_id, unit.source)
+    return unit_id
+
+
+def _import(conn, units: Iterable[TmUnit], progress) -> ImportResult:
+    was_empty = conn.execute("SELECT 1 FROM tm_units LIMIT 1").fetchone() is None
+    next_id = conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0] + 1
+    builder = tm_index.IndexBuilder(conn)
+    batch: list[tuple] = []
+    added = merged = read = 0
+    for unit in units:
+        read += 1
+        values = _row_values(unit, next_id)
+        if not was_empty:
+            existing = _find_identical(conn, values)
+            if existing:
+                _merge(conn, existing, values)
+                merged += 1
+                continue
+        batch.append(values)
+        builder.add(next_id, index_words(normalise(unit.source)))
+        next_id += 1
+        if len(batch) >= IMPORT_BATCH:
+            conn.executemany(_INSERT, batch)
+            added += len(batch)
+            batch.clear()
+            if progress:
+                progress(read)
+    if batch:
+        conn.executemany(_INSERT, batch)
+        added += len(batch)
+    builder.flush()
+    tm_index.fold_new_postings(conn)
+    if progress:
+        progress(read)
+    return ImportResult(added, merged)
+
+
+def record_confirmation(
+    conn: sqlite3.Connection,
+    source: str,
+    target: str,
+    source_language: str,
+    target_language: str,
+    origin: str,
+) -> dict:
+    """Add or update the unit for a confirmed segment; returns how to undo it.
+
+    The unit with the same source and languages is updated (its most recently changed one
+    if there are several); otherwise a unit is added.
+
+    Returns:
+        ``{"unit": id, "created": bool, "target": new target, "before": {...} | None}``
+        for :func:`revert_confirmation`.
+    """
+    source_language = canonical_language(source_language)
+    target_language = canonical_language(target_language)
+    now = now_iso()
+    key = {"source": source, "source_language": source_language, "target_language": target_language}
+    row = conn.execute(
+        "SELECT id, target, changed, usage_count, origin FROM tm_units WHERE source_hash = ? AND source = ? "
+        "AND source_language = ? AND target_language = ? ORDER BY changed DESC, id DESC LIMIT 1",
+        (text_hash(source), source, source_language, target_language),
+    ).fetchone()
+    if row:
+        unit_id, old_target, changed, usage, old_origin = row
+        conn.execute(
+            "UPDATE tm_units SET target = ?, changed = ?, usage_count = ?, origin = ? WHERE id = ?",
+            (target, now, usage + 1, origin, unit_id),
+        )
+        before = {"target": old_target, "changed": changed, "usage_count": usage, "origin": old_origin}
+        return {"unit": unit_id, "created": False, "target": target, "before": before, **key}
+    unit = TmUnit(source, target, source_language, target_language, origin, now, now, 1)
+    unit_id = conn.execute(_INSERT, _row_values(unit)).lastrowid
+    tm_index.add_unit(conn, unit_id, source)
+    return {"unit": unit_id, "created": True, "target": target, "before": None, **key}
+
+
+def revert_confirmation(conn: sqlite3.Connection, change: dict) -> None:
+    """Undo what :func:`record_confirmation` did, unless the unit changed again since."""
+    row = conn.execute("SELECT target FROM tm_units WHERE id = ?", (change["unit"],)).fetchone()
+    if row is None or row[0] != change["target"]:
+        return  # changed by a later confirmation (perhaps in another document): keep that
+    if change["created"]:
+        conn.execute("DELETE FROM tm_units WHERE id = ?", (change["unit"],))
+    else:
+        before = change["before"]
+        conn.execute(
+            "UPDATE tm_units SET target = ?, changed = ?, usage_count = ?, origin = ? WHERE id = ?",
+            (before["target"], before["changed"], before["usage_count"], before["origin"], change["unit"]),
+        )
+
+
+def redo_confirmation(conn: sqlite3.Connection, change: dict, origin: str) -> dict:
+    """Apply a confirmation again after an undo; returns the new undo record."""
+    return record_confirmation(
+        conn, change["source"], change["target"], change["source_language"], change["target_language"], origin
+    )
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "ImportResult",
+    "MemoryStats",
+    "TranslationMemory",
+    "record_confirmation",
+    "redo_confirmation",
+    "revert_confirmation",
+]

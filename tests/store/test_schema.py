@@ -1,0 +1,72 @@
+"""The workspace schema is created from nothing and upgraded from the previous version."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from mtfix.core.models import TmUnit
+from mtfix.store.db import Database, WorkspaceError
+from mtfix.store.memory import TranslationMemory
+from mtfix.store.schema import LATEST
+from mtfix.store.workspace import Workspace
+
+
+def user_version(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def test_empty_file_gets_the_latest_schema_in_wal_mode(tmp_path):
+    """A new workspace is created at the latest version, journaled with WAL."""
+    path = tmp_path / "sub" / "new.mtfix"
+    with Workspace(path) as ws:
+        mode = ws.db.connection().execute("PRAGMA journal_mode").fetchone()[0]
+    assert user_version(path) == LATEST
+    assert mode == "wal"
+
+
+def test_previous_version_is_upgraded_and_its_units_indexed(tmp_path):
+    """A version-1 file (no fuzzy index) opens, is upgraded, and its units match fuzzily."""
+    path = tmp_path / "old.mtfix"
+    old = Database(path, schema_version=1)
+    old.connection().execute(
+        "INSERT INTO tm_units(source, target, source_language, target_language, source_hash, created, changed) "
+        "VALUES ('The harbour museum opens on Monday.', 'Le musee ouvre lundi.', 'en', 'fr', 0, 'x', 'x')"
+    )
+    old.close()
+    assert user_version(path) == 1
+    with TranslationMemory(path) as tm:
+        [match] = tm.fuzzy("The harbour museum opens on Tuesday.")
+        assert match.unit.target == "Le musee ouvre lundi."
+    assert user_version(path) == LATEST
+
+
+def test_a_newer_file_is_refused(tmp_path):
+    """A workspace written by a newer mtfix is not touched."""
+    path = tmp_path / "future.mtfix"
+    Workspace(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    with pytest.raises(WorkspaceError, match="newer"):
+        Workspace(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    """Opening some other file as a workspace fails with a clear error naming it."""
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database at all, just some text that is long enough" * 20)
+    with pytest.raises(WorkspaceError) as error:
+        Workspace(path)
+    assert "notes.txt" in str(error.value)
+    assert path.read_text().startswith("not a database")
+
+
+def test_two_opens_upgrade_once(tmp_path):
+    """Opening a file twice does not run migrations twice."""
+    path = tmp_path / "w.mtfix"
+    with TranslationMemory(path) as tm:
+        tm.add(TmUnit("One.", "Eins."))
+    with TranslationMemory(path) as tm:
+        assert len(tm) == 1
