@@ -14,6 +14,8 @@ from mtfix import __version__
 from mtfix.errors import ExitStatus, MtfixError
 
 COMMANDS = {
+    "review": ("mtfix.commands.review", "review", "Review a document in the terminal UI."),
+    "export": ("mtfix.commands.export", "export", "Export a reviewed document."),
     "fix": ("mtfix.commands.fix", "fix", "Apply glossary fixes to a document, headless."),
     "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries."),
     "tm": ("mtfix.commands.tm", "tm_group", "Translation memory: import, export, search, stats."),

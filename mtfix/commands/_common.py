@@ -67,3 +67,29 @@ def write_output(name: str | None, data: bytes) -> None:
         sys.stdout.buffer.flush()
         return
     write_atomically(Path(name), data)
+
+
+def db_option(function):
+    """The ``--db`` option naming the workspace file."""
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="The workspace file. Default: the one named in mtfix.toml, else the per-user one.",
+    )(function)
+
+
+def workspace_path(db: Path | None) -> Path:
+    """The workspace file: ``--db``, else the settings' (creating its folder)."""
+    path = db if db is not None else settings().workspace
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def fix_engine(glossaries: tuple[Path, ...], **options):
+    """The fix engine for the named glossaries (else mtfix.toml's), with near misses on."""
+    from mtfix.core.glossary import FixEngine
+
+    config = settings()
+    options.setdefault("fuzzy_threshold", config.fuzzy_threshold)
+    return FixEngine(load_glossary_set(glossaries), language=config.language, near_misses=True, **options)

@@ -7,33 +7,17 @@ from pathlib import Path
 
 import click
 
+from mtfix.commands._common import db_option, workspace_path
 from mtfix.errors import ExitStatus, MtfixError
 
 PROGRESS_BYTES = 1_000_000
 """Files larger than this (a few thousand units) get a progress bar."""
 
 
-def _db_option(function):
-    return click.option(
-        "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="The workspace file. Default: the one named in mtfix.toml, else the per-user one.",
-    )(function)
-
-
-def _workspace_path(db: Path | None) -> Path:
-    if db is not None:
-        return db
-    from mtfix.commands._common import settings
-
-    return settings().workspace
-
-
 def _open(db: Path | None):
     from mtfix.store.memory import TranslationMemory
 
-    return TranslationMemory(_workspace_path(db))
+    return TranslationMemory(workspace_path(db))
 
 
 def _fail(error: MtfixError) -> None:
@@ -62,7 +46,7 @@ class _CountingReader:
 
 @tm_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_db_option
+@db_option
 @click.option("--source-language", "-s", default=None, help="Import only units with this source language.")
 @click.option("--target-language", "-t", default=None, help="Import only translations into this language.")
 def import_command(file: Path, db: Path | None, source_language: str | None, target_language: str | None) -> None:
@@ -106,7 +90,7 @@ def _import_with_progress(memory, units, reader: _CountingReader, size: int):
 @tm_group.command("export")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The TMX file to write (- for standard output).")
-@_db_option
+@db_option
 @click.option("--source-language", "-s", default=None, help="Export only units with this source language.")
 @click.option("--target-language", "-t", default=None, help="Export only units with this target language.")
 def export_command(output: Path, db: Path | None, source_language: str | None, target_language: str | None) -> None:
@@ -130,7 +114,7 @@ def export_command(output: Path, db: Path | None, source_language: str | None, t
 
 @tm_group.command("search")
 @click.argument("query")
-@_db_option
+@db_option
 @click.option("--fuzzy", is_flag=True, help="Find similar segments (scored) instead of a phrase.")
 @click.option("--threshold", default=70.0, show_default=True, help="Lowest fuzzy score shown.")
 @click.option("--limit", default=20, show_default=True, help="Most results shown.")
@@ -162,7 +146,7 @@ def search_command(query: str, db: Path | None, fuzzy: bool, threshold: float, l
 
 
 @tm_group.command("stats")
-@_db_option
+@db_option
 def stats_command(db: Path | None) -> None:
     """Count the units of the memory, per language pair."""
     try:

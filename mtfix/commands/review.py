@@ -1,0 +1,58 @@
+"""``mtfix review``: the review UI on one document."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mtfix.commands._common import db_option, fix_engine, glossary_option, settings, workspace_path
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@glossary_option
+@click.option("--reimport/--no-reimport", default=None,
+              help="If the file changed since it was imported: re-import it (keeping the work on "
+              "unchanged segments), or review the stored version. Default: ask.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where ctrl+e exports the cleaned text. Default: NAME.cleaned.EXT beside the file.")
+def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: bool | None,
+           output: Path | None) -> None:
+    """Review PATH segment by segment: fixes, edits, memory matches, confirmation.
+
+    The document is imported into the workspace, or its review resumed where it
+    stopped. Every action is stored the moment it happens: quit with ctrl+q at
+    any time, nothing is lost. Press ? in the review for every key.
+    """
+    from mtfix.store.workspace import DocumentChangedError, Workspace
+    from mtfix.tui.app import ReviewApp
+    from mtfix.workflow import default_export_path, open_for_review
+
+    engine = fix_engine(glossaries)
+    workspace = Workspace(workspace_path(db))
+    try:
+        try:
+            info, stale = open_for_review(workspace, path, engine, reimport=reimport)
+        except DocumentChangedError:
+            again = sys.stdin.isatty() and click.confirm(
+                f"{path} changed since it was imported. Re-import it, keeping the work on unchanged "
+                "segments? (No: review the stored version)", default=True)
+            info, stale = open_for_review(workspace, path, engine, reimport=again or None)
+        if stale:
+            click.echo(f"mtfix: reviewing the stored version of {path}: the file on disk differs", err=True)
+    except BaseException:
+        workspace.close()
+        raise
+    from mtfix.formats.text import encode_text
+
+    app = ReviewApp(
+        workspace,
+        info.id,
+        export_path=output or default_export_path(path),
+        keymap=settings().keymap,
+        encode=lambda text: encode_text(text, info.encoding, info.bom, info.path),
+    )
+    app.run()

@@ -1,0 +1,91 @@
+"""What the review and export commands share: a document in and out of the workspace.
+
+Each function is one step a translator recognises: open a file for review
+(import it, or resume it), and export the reviewed text in the file's own
+encoding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtfix.core.glossary import FixEngine
+from mtfix.core.models import DocumentInfo
+from mtfix.errors import MtfixError
+from mtfix.formats.text import encode_text, read_text
+from mtfix.store.workspace import DocumentChangedError, Workspace
+
+
+def open_for_review(
+    workspace: Workspace, path: Path, engine: FixEngine, *, reimport: bool | None = False
+) -> tuple[DocumentInfo, bool]:
+    """Import ``path`` into the workspace, or resume its review.
+
+    The fix engine runs every time, so a glossary edited since the last session
+    proposes its new fixes; decisions already taken are kept.
+
+    Args:
+        workspace: The open workspace.
+        path: The document file.
+        engine: The compiled glossaries.
+        reimport: What to do if the file changed since it was imported: True
+            re-imports it (keeping the work on unchanged segments), False raises
+            :class:`DocumentChangedError`, None resumes the stored version.
+
+    Returns:
+        The stored document, and whether the file on disk differs from it.
+    """
+    document = read_text(path)
+    fixes = {s.index: engine.find_fixes(s.text) for s in document.segments}
+    try:
+        info = workspace.import_document(document, fixes, reimport=bool(reimport))
+    except DocumentChangedError:
+        if reimport is not None:
+            raise
+        info = workspace.find_document(path)
+        return info, True
+    _refresh_fixes(workspace, info, fixes)
+    return info, False
+
+
+def _refresh_fixes(workspace: Workspace, info: DocumentInfo, fixes: dict) -> None:
+    """Give the stored segments the fixes the engine proposes now, where they differ."""
+    changed = {
+        state.index: fixes.get(state.index, [])
+        for state in workspace.segments(info.id)
+        if [p.fix for p in state.fixes] != list(fixes.get(state.index, []))
+    }
+    if changed:
+        workspace.update_fixes(info.id, changed)
+
+
+def export_bytes(workspace: Workspace, info: DocumentInfo, *, confirmed_only: bool = False) -> bytes:
+    """The reviewed document as the bytes of a file in its original encoding.
+
+    Args:
+        workspace: The workspace holding the review.
+        info: The document.
+        confirmed_only: Write the MT text of segments not confirmed.
+    """
+    text = workspace.export_text(info.id, confirmed_only=confirmed_only)
+    return encode_text(text, info.encoding, info.bom, info.path)
+
+
+def find_reviewed(workspace: Workspace, path: Path) -> DocumentInfo:
+    """The document imported from ``path``.
+
+    Raises:
+        MtfixError: If the workspace has no review of that file.
+    """
+    info = workspace.find_document(path)
+    if info is None:
+        raise MtfixError(f"not in the workspace {workspace.path}: open it with mtfix review first", path)
+    return info
+
+
+def default_export_path(path: Path) -> Path:
+    """Where the review exports by default: ``name.cleaned.ext`` beside the file."""
+    return path.with_name(f"{path.stem}.cleaned{path.suffix}")
+
+
+__all__ = ["default_export_path", "export_bytes", "find_reviewed", "open_for_review"]
