@@ -93,16 +93,22 @@ class NearMissFinder:
         if self._automaton is None:
             return []
         hits = self._automaton.find_matches_as_indexes(folded.text, overlapping=True)
+        # Most anchors sit inside a term the glossary already matched exactly.
+        hits = [hit for hit in hits if not _inside(folded.span(hit[1], hit[2]), occupied)]
         if not hits:
             return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
         word_at = {start: i for i, (start, _, _) in enumerate(words)}
         best: dict[tuple[int, int], tuple[float, TermEntry]] = {}
+        tried: set[tuple[int, int]] = set()
         for anchor, start, end in hits:
             position = word_at.get(start)
             if position is None or words[position][1] != end:
                 continue  # the anchor is part of a longer word
             for number, offset in self._by_anchor[anchor]:
+                if (number, position - offset) in tried:
+                    continue  # the term's other anchor put the same words in front of it
+                tried.add((number, position - offset))
                 found = self._best_window(words, position, offset, number, folded.text)
                 if found is not None:
                     span, score = found
@@ -132,14 +138,16 @@ class NearMissFinder:
             for shift in (0, -1, 1):
                 first = position - offset + shift
                 last = first + length - 1
-                if length < 2 or first < 0 or last >= len(words) or not first <= position <= last:
+                if length < 2 or first < 0 or last >= len(words):
                     continue
                 start, end = words[first][0], words[last][1]
                 candidate = folded_text[start:end]
                 if candidate in self._known:
                     continue
-                score = max(fuzz.ratio(candidate, entry.key), fuzz.token_sort_ratio(candidate, entry.key))
-                if score < self.threshold:
+                score = fuzz.ratio(candidate, entry.key, score_cutoff=self.threshold) or fuzz.token_sort_ratio(
+                    candidate, entry.key, score_cutoff=self.threshold
+                )
+                if not score:
                     continue
                 window = [w for _, _, w in words[first : last + 1]]
                 if not _same_words(window, content):
@@ -147,6 +155,12 @@ class NearMissFinder:
                 if result is None or score > result[1]:
                     result = ((start, end), score)
         return result
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` lies within one of ``spans``."""
+    start, end = span
+    return any(a <= start and end <= b for a, b in spans)
 
 
 def _same_words(window: list[str], content: list[str]) -> bool:

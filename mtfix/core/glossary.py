@@ -192,11 +192,12 @@ class FixEngine:
         fixes = []
         taken = list(occupied)
         for rule, pattern in self._rules:
+            literal = None if "\\" in rule.replacement else rule.replacement
             for m in pattern.finditer(text):
                 start, end = m.span()
                 if any(_overlaps(start, end, a, b) for a, b in taken):
                     continue
-                after = m.expand(rule.replacement)
+                after = m.expand(rule.replacement) if literal is None else literal
                 if after == m.group():
                     continue
                 taken.append((start, end))

@@ -1,0 +1,1 @@
+"""Reproducible performance runs, each comparing mtfix against a baseline in one run."""
