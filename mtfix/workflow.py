@@ -44,19 +44,9 @@ def open_for_review(
             raise
         info = workspace.find_document(path)
         return info, True
-    _refresh_fixes(workspace, info, fixes)
+    # Not an undo step, and a no-op for segments whose fixes did not change.
+    workspace.update_fixes(info.id, fixes)
     return info, False
-
-
-def _refresh_fixes(workspace: Workspace, info: DocumentInfo, fixes: dict) -> None:
-    """Give the stored segments the fixes the engine proposes now, where they differ."""
-    changed = {
-        state.index: fixes.get(state.index, [])
-        for state in workspace.segments(info.id)
-        if [p.fix for p in state.fixes] != list(fixes.get(state.index, []))
-    }
-    if changed:
-        workspace.update_fixes(info.id, changed)
 
 
 def export_bytes(workspace: Workspace, info: DocumentInfo, *, confirmed_only: bool = False) -> bytes:

@@ -459,3 +459,20 @@ class TmMatch:
     score: float
     explanation: MatchExplanation
     exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSummary:
+    """What the review needs to know of every segment up front: no text, so it is cheap.
+
+    Attributes:
+        index: Position of the segment in the document, from 0.
+        status: New, draft, confirmed or rejected.
+        words: Number of words of the MT text.
+        open_fixes: Proposed fixes not rejected.
+    """
+
+    index: int
+    status: SegmentStatus
+    words: int
+    open_fixes: int

@@ -62,6 +62,7 @@ from mtfix.core.models import (
     RevisionCause,
     SegmentState,
     SegmentStatus,
+    SegmentSummary,
 )
 from mtfix.store import memory as tm
 from mtfix.store.db import Database, WorkspaceError
@@ -295,16 +296,30 @@ class Workspace:
         """Replace the proposed fixes of segments (the fix engine ran again, e.g. a new glossary).
 
         Decisions are kept: a fix rejected before stays rejected. Targets of segments that
-        are neither confirmed nor edited by hand follow the new fixes. This is not an undo step.
+        are neither confirmed nor edited by hand follow the new fixes. Segments whose
+        proposed fixes did not change are left alone, so passing every segment is cheap.
+        This is not an undo step.
 
         Returns:
             The indices of segments whose target changed.
         """
         changed = []
         with self.db.write() as conn:
+            mts = dict(conn.execute("SELECT idx, mt FROM segments WHERE document_id = ?", (document_id,)))
+            stored: dict[int, list[tuple[str, int]]] = defaultdict(list)
+            for index, key, applied in conn.execute(
+                "SELECT s.idx, f.fix_key, f.applied FROM fixes f JOIN segments s ON s.id = f.segment_id "
+                "WHERE s.document_id = ? ORDER BY s.idx, f.ordinal",
+                (document_id,),
+            ):
+                stored[index].append((key, applied))
             for index, proposed in sorted(fixes.items()):
+                if index not in mts:
+                    raise WorkspaceError(f"document {document_id} has no segment {index + 1}")
+                keys = [fix_key(mts[index], f) for f in proposed]
+                if [(k, int(f.applied)) for k, f in zip(keys, proposed, strict=True)] == stored.get(index, []):
+                    continue  # the engine proposes what it proposed before
                 row = _load_row(conn, document_id, index)
-                keys = [fix_key(row.mt, f) for f in proposed]
                 conn.execute("DELETE FROM fixes WHERE segment_id = ?", (row.id,))
                 conn.executemany(
                     f"INSERT INTO fixes(segment_id, ordinal, {_FIX_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -341,6 +356,49 @@ class Workspace:
                 f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE document_id = ? ORDER BY idx", (document_id,)
             ).fetchall()
         return [_state(document_id, row, fixes.get(row[0], ()), decisions.get(row[0], {})) for row in rows]
+
+    def overview(self, document_id: int) -> list[SegmentSummary]:
+        """Status, words and open fixes of every segment, in order, without their text.
+
+        One query, fast enough to open a document of 100,000 segments at once; the
+        review then reads each segment in full (:meth:`segment`) when it is shown.
+        """
+        conn = self.db.connection()
+        open_fixes = dict(conn.execute(
+            "SELECT s.idx, count(*) FROM fixes f JOIN segments s ON s.id = f.segment_id "
+            "WHERE s.document_id = ? AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.segment_id = "
+            "f.segment_id AND d.fix_key = f.fix_key AND d.decision = 'rejected') GROUP BY s.id",
+            (document_id,),
+        ))
+        statuses = {status.value: status for status in SegmentStatus}
+        return [
+            SegmentSummary(index, statuses[status], len(mt.split()), open_fixes.get(index, 0))
+            for index, status, mt in conn.execute(
+                "SELECT idx, status, mt FROM segments WHERE document_id = ? ORDER BY idx", (document_id,)
+            )
+        ]
+
+    def fix_rules(self, document_id: int) -> dict[str, int]:
+        """How many fixes each rule or concept proposes in the document, most first."""
+        rows = self.db.connection().execute(
+            "SELECT f.rule, count(*) AS n FROM fixes f JOIN segments s ON s.id = f.segment_id "
+            "WHERE s.document_id = ? GROUP BY f.rule ORDER BY n DESC, f.rule",
+            (document_id,),
+        )
+        return dict(rows.fetchall())
+
+    def find_segments(self, document_id: int, text: str) -> list[int]:
+        """Indices of the segments whose MT text, source or target contains ``text``.
+
+        Case is ignored for ASCII letters (SQLite's LIKE).
+        """
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.db.connection().execute(
+            "SELECT idx FROM segments WHERE document_id = ?1 AND (mt LIKE ?2 ESCAPE '\\' "
+            "OR target LIKE ?2 ESCAPE '\\' OR coalesce(source, '') LIKE ?2 ESCAPE '\\') ORDER BY idx",
+            (document_id, pattern),
+        )
+        return [r[0] for r in rows]
 
     def segment(self, document_id: int, index: int) -> SegmentState:
         """One segment."""

@@ -10,6 +10,7 @@ connection; a result that arrives after the reviewer moved on is dropped.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -17,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 
-from mtfix.core.models import RevisionCause, SegmentState, TmMatch
+from mtfix.core.models import RevisionCause, SegmentState, SegmentStatus, TmMatch
 from mtfix.store.workspace import Workspace
 from mtfix.tui.palette import ReviewCommands
 from mtfix.tui.review import FILTERS, Review, fix_views
@@ -87,13 +88,17 @@ class ReviewApp(App):
         self.info = workspace.document(document_id)
         self.export_path = export_path
         self.encode = encode or (lambda text: text.encode("utf-8"))
-        self.review = Review(workspace.segments(document_id))
+        self.review = Review(
+            workspace.overview(document_id),
+            load=partial(workspace.segment, document_id),
+            find=partial(workspace.find_segments, document_id),
+        )
         self.matches: dict[int, list[TmMatch]] = {}
         self._keymap = keymap or {}
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield SegmentList(number_width=len(str(len(self.review.states))))
+        yield SegmentList(number_width=len(str(len(self.review.summaries))))
         yield DetailPanel()
         yield StatusLine()
 
@@ -103,7 +108,7 @@ class ReviewApp(App):
         self.sub_title = Path(self.info.path).name
         start = self.review.next_unconfirmed(-1)
         segments = self.query_one(SegmentList)
-        segments.set_rows(self.review, cursor=start or 0, number_width=len(str(len(self.review.states))))
+        segments.set_rows(self.review, cursor=start or 0, number_width=len(str(len(self.review.summaries))))
         segments.focus()
         self.update_status()
 
@@ -117,14 +122,15 @@ class ReviewApp(App):
         return self.review.indices[min(segments.cursor, len(self.review.indices) - 1)]
 
     def current_state(self) -> SegmentState | None:
+        """The highlighted segment in full, if any."""
         index = self.current
-        return None if index is None else self.review.states[index]
+        return None if index is None else self.review.state(index)
 
     def on_segment_list_highlighted(self, message: SegmentList.Highlighted) -> None:
         self.show_detail()
         index = self.current
         if index is not None:
-            self.look_up(index, self.review.states[index])
+            self.look_up(index, self.review.state(index))
 
     def show_detail(self) -> None:
         state = self.current_state()
@@ -179,7 +185,7 @@ class ReviewApp(App):
 
     # --- actions on the current segment ---------------------------------------------------
     def on_detail_panel_fix_toggled(self, message: DetailPanel.FixToggled) -> None:
-        state = self.review.states[message.segment_index]
+        state = self.review.state(message.segment_index)
         proposed = state.fixes[message.fix_index]
         self.workspace.decide_fix(self.document_id, state.index, proposed.fix, not proposed.accepted)
         self.refresh_segments([state.index])
@@ -274,14 +280,14 @@ class ReviewApp(App):
     # --- moving, filters, search ------------------------------------------------------------
     def go_to(self, index: int) -> None:
         """Highlight segment ``index``, showing every segment if the view hides it."""
-        if not 0 <= index < len(self.review.states):
+        if not 0 <= index < len(self.review.summaries):
             self.notify(f"There is no segment {index + 1}.", severity="warning")
             return
         position = self.review.position_of(index)
         segments = self.query_one(SegmentList)
         if position is None:
             self.review.apply_view(FILTERS[0], "")
-            segments.set_rows(self.review, cursor=index, number_width=len(str(len(self.review.states))))
+            segments.set_rows(self.review, cursor=index, number_width=len(str(len(self.review.summaries))))
             self.update_status()
         else:
             segments.cursor = position
@@ -299,7 +305,7 @@ class ReviewApp(App):
         self.review.apply_view(filter, search)
         position = self.review.position_of(index) if index is not None else None
         self.query_one(SegmentList).set_rows(
-            self.review, cursor=position or 0, number_width=len(str(len(self.review.states)))
+            self.review, cursor=position or 0, number_width=len(str(len(self.review.summaries)))
         )
         if not self.review.indices:
             self.query_one(DetailPanel).clear()
@@ -355,11 +361,12 @@ class ReviewApp(App):
 
     def accept_rule_everywhere(self, rule: str, accept: bool = True) -> None:
         """Accept (or reject) every open fix of ``rule`` in the document, after a preview."""
-        targets = [
-            s.index for s in self.review.states
+        states = {
+            s.index: s for s in self.workspace.segments(self.document_id)
             if any(p.fix.rule == rule and p.accepted != accept for p in s.fixes)
-            and s.status.value != "confirmed"
-        ]
+            and s.status is not SegmentStatus.CONFIRMED
+        }
+        targets = list(states)
         verb = "Accept" if accept else "Reject"
         if not targets:
             self.notify(f"No unconfirmed segment has a fix of {rule} to {verb.lower()}.")
@@ -370,7 +377,7 @@ class ReviewApp(App):
                 return
             changed = []
             for index in targets:
-                state = self.review.states[index]
+                state = states[index]
                 fixes = [p.fix for p in state.fixes if p.fix.rule == rule and p.accepted != accept]
                 self.workspace.decide_fixes(self.document_id, index, fixes, accept)
                 changed.append(index)
@@ -389,11 +396,7 @@ class ReviewApp(App):
 
     def rules_in_document(self) -> list[str]:
         """Every rule or concept with a fix in the document, most frequent first."""
-        counts: dict[str, int] = {}
-        for state in self.review.states:
-            for proposed in state.fixes:
-                counts[proposed.fix.rule] = counts.get(proposed.fix.rule, 0) + 1
-        return sorted(counts, key=lambda rule: -counts[rule])
+        return list(self.workspace.fix_rules(self.document_id))
 
     def on_unmount(self) -> None:
         self.workspace.close()

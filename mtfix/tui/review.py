@@ -1,17 +1,19 @@
 """The review of one document as the screen sees it: rows, filters, progress.
 
-:class:`Review` holds the segment states read from the workspace and turns each
-into a :class:`SegmentRow` when the segment list asks for it, so a document of
-100,000 segments costs one read at start-up and a row only when it is shown.
+:class:`Review` holds a summary of every segment (status, words, open fixes:
+no text) and reads a segment in full only when the segment list shows it, so a
+document of 100,000 segments opens with one light query.
 Filters and search are views: a list of the segment indices that pass.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtfix.core.models import SegmentState, SegmentStatus
+from mtfix.core.models import SegmentState, SegmentStatus, SegmentSummary
 from mtfix.tui.widgets import FixState, FixView, SegmentRow, changes_between, changes_from_fixes
 
 
@@ -20,31 +22,42 @@ class Filter:
     """A named test that a segment passes or not."""
 
     name: str
-    test: Callable[[SegmentState], bool]
+    test: Callable[[SegmentSummary], bool]
 
 
 FILTERS = (
     Filter("all", lambda s: True),
     Filter("unconfirmed", lambda s: s.status is not SegmentStatus.CONFIRMED),
-    Filter("with fixes", lambda s: bool(s.open_fixes)),
+    Filter("with fixes", lambda s: s.open_fixes > 0),
 )
 """The filters that ``f`` cycles through, in order."""
+
+_CACHED_STATES = 4096
 
 
 class Review:
     """The segments of one document, and the view of them that is shown.
 
     Args:
-        states: Every segment of the document, in order.
+        summaries: Status, words and open fixes of every segment, in order.
+        load: Reads one segment in full, when it is shown.
+        find: The indices of the segments containing a text (search).
     """
 
-    def __init__(self, states: list[SegmentState]):
-        self.states = states
-        self.words = [len(s.mt.split()) for s in states]
+    def __init__(
+        self,
+        summaries: list[SegmentSummary],
+        load: Callable[[int], SegmentState],
+        find: Callable[[str], list[int]],
+    ):
+        self.summaries = summaries
+        self._load = load
+        self._find = find
         self.filter = FILTERS[0]
         self.search = ""
-        self.indices: list[int] = list(range(len(states)))
-        self._cache: dict[int, SegmentRow] = {}
+        self.indices: list[int] = list(range(len(summaries)))
+        self._states: OrderedDict[int, SegmentState] = OrderedDict()
+        self._rows: dict[int, SegmentRow] = {}
 
     # --- the RowProvider protocol of the segment list ------------------------------------
     def __len__(self) -> int:
@@ -53,21 +66,31 @@ class Review:
     def row(self, position: int) -> SegmentRow:
         """The row shown at ``position`` of the current view."""
         index = self.indices[position]
-        row = self._cache.get(index)
+        row = self._rows.get(index)
         if row is None:
-            row = self._cache[index] = segment_row(self.states[index])
+            row = self._rows[index] = segment_row(self.state(index))
         return row
+
+    def state(self, index: int) -> SegmentState:
+        """Segment ``index`` in full (read from the workspace the first time)."""
+        state = self._states.get(index)
+        if state is None:
+            state = self._states[index] = self._load(index)
+            if len(self._states) > _CACHED_STATES:
+                old, _ = self._states.popitem(last=False)
+                self._rows.pop(old, None)
+        return state
 
     # --- changes ---------------------------------------------------------------------------
     def update(self, state: SegmentState) -> None:
         """Take the new state of one segment."""
-        self.states[state.index] = state
-        self._cache.pop(state.index, None)
+        self._states[state.index] = state
+        self._rows.pop(state.index, None)
+        old = self.summaries[state.index]
+        self.summaries[state.index] = SegmentSummary(state.index, state.status, old.words, len(state.open_fixes))
 
     def position_of(self, index: int) -> int | None:
         """Where segment ``index`` is in the current view, if it is in it."""
-        from bisect import bisect_left
-
         position = bisect_left(self.indices, index)
         if position < len(self.indices) and self.indices[position] == index:
             return position
@@ -79,13 +102,9 @@ class Review:
             self.filter = filter
         if search is not None:
             self.search = search
-        needle = self.search.casefold()
+        found = set(self._find(self.search)) if self.search else None
         self.indices = [
-            s.index
-            for s in self.states
-            if self.filter.test(s)
-            and (not needle or needle in s.mt.casefold() or needle in s.target.casefold()
-                 or (s.source is not None and needle in s.source.casefold()))
+            s.index for s in self.summaries if self.filter.test(s) and (found is None or s.index in found)
         ]
 
     @property
@@ -97,15 +116,16 @@ class Review:
     # --- progress --------------------------------------------------------------------------
     def progress(self) -> tuple[int, int, int, int]:
         """Confirmed segments, all segments, confirmed words, all words."""
-        confirmed = [s.index for s in self.states if s.status is SegmentStatus.CONFIRMED]
-        return len(confirmed), len(self.states), sum(self.words[i] for i in confirmed), sum(self.words)
+        confirmed = [s for s in self.summaries if s.status is SegmentStatus.CONFIRMED]
+        return (len(confirmed), len(self.summaries), sum(s.words for s in confirmed),
+                sum(s.words for s in self.summaries))
 
     def next_unconfirmed(self, after: int) -> int | None:
         """The first unconfirmed segment after ``after`` (wrapping round), if any."""
-        count = len(self.states)
+        count = len(self.summaries)
         for step in range(1, count + 1):
             index = (after + step) % count
-            if self.states[index].status is not SegmentStatus.CONFIRMED:
+            if self.summaries[index].status is not SegmentStatus.CONFIRMED:
                 return index
         return None
 

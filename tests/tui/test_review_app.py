@@ -203,7 +203,7 @@ async def test_search_and_filters(review):
         await pilot.press(*"Libertia", "enter")
         await pilot.pause()
         assert len(app.review) == 1
-        assert "Libertia" in app.review.states[app.current].mt
+        assert "Libertia" in app.review.state(app.current).mt
         await pilot.press("slash", "ctrl+u", "enter")  # an empty search shows everything
         await pilot.pause()
         total = len(app.review)
@@ -212,7 +212,7 @@ async def test_search_and_filters(review):
         await pilot.pause()
         assert app.review.filter.name == "with fixes"
         assert 0 < len(app.review) < total
-        assert all(app.review.states[i].fixes for i in app.review.indices)
+        assert all(app.review.state(i).fixes for i in app.review.indices)
         assert "with fixes" in screen_text(app)
 
 
