@@ -18,6 +18,7 @@ COMMANDS = {
     "export": ("mtfix.commands.export", "export", "Export a reviewed document."),
     "fix": ("mtfix.commands.fix", "fix", "Apply glossary fixes to a document, headless."),
     "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries."),
+    "qa": ("mtfix.commands.qa", "qa", "QA checks: a table, a report, a gate for pipelines."),
     "tm": ("mtfix.commands.tm", "tm_group", "Translation memory: import, export, search, stats."),
 }
 

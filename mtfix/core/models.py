@@ -106,19 +106,53 @@ class Rule:
     auto_apply: bool = True
 
 
+class Severity(StrEnum):
+    """How much a QA finding matters, from most to least."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        """2 for critical, 1 for major, 0 for minor: compare with ``>=``."""
+        return {"critical": 2, "major": 1, "minor": 0}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A user's QA check: a pattern that must not occur in a target.
+
+    Attributes:
+        id: The check's name; its findings are reported as ``regex:<id>``.
+        pattern: A Python regular expression.
+        message: What a match means, in a translator's words.
+        severity: How much a match matters.
+        ignore_case: Match case-insensitively.
+    """
+
+    id: str
+    pattern: str
+    message: str
+    severity: Severity = Severity.MINOR
+    ignore_case: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Glossary:
-    """Concepts and pattern rules, possibly merged from several files.
+    """Concepts, pattern rules and QA checks, possibly merged from several files.
 
     Attributes:
         concepts: The terminology, in file order.
         rules: The pattern rules, in file order (earlier rules win overlaps).
         sources: The files the glossary was read from.
+        checks: The user's QA checks (``[[check]]`` tables of mtfix TOML files).
     """
 
     concepts: tuple[Concept, ...] = ()
     rules: tuple[Rule, ...] = ()
     sources: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     def merged(self, other: Glossary) -> Glossary:
         """This glossary followed by ``other``."""
@@ -126,6 +160,7 @@ class Glossary:
             self.concepts + other.concepts,
             self.rules + other.rules,
             self.sources + other.sources,
+            self.checks + other.checks,
         )
 
 
@@ -476,3 +511,24 @@ class SegmentSummary:
     status: SegmentStatus
     words: int
     open_fixes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something a QA check found in one segment's target.
+
+    Attributes:
+        check: The check's id ("double_space", "regex:no-chinese"...).
+        severity: How much it matters.
+        message: What is wrong, in a sentence.
+        start: Offset of the span in the target (or in the source, see ``in_source``).
+        end: Offset just after the span.
+        in_source: True when the span points into the source text.
+    """
+
+    check: str
+    severity: Severity
+    message: str
+    start: int = 0
+    end: int = 0
+    in_source: bool = False

@@ -35,8 +35,18 @@ Terms can live in the same file, one table per concept::
 
 Any term may be written as a table ``{ text = "...", note = "...", apply = "suggest" }``
 instead of a plain string. Within ``[[rule]]`` and ``[[concept]]`` an unknown key
-is an error (it is almost always a typo); other top-level tables, such as the
-``[[check]]`` tables of QA checks, are left to the features that read them.
+is an error (it is almost always a typo).
+
+QA checks of the user's own (``mtfix qa`` reports them as ``regex:<id>``)::
+
+    [[check]]
+    id = "no-chinese"
+    pattern = '[\u4e00-\u9fff]'
+    message = "Chinese characters left in the English target."
+    severity = "major"                    # critical, major or minor (default)
+    ignore_case = false                   # optional
+
+Other top-level tables are ignored.
 '''
 
 from __future__ import annotations
@@ -46,7 +56,7 @@ import re
 import tomllib
 from typing import Any
 
-from mtfix.core.models import Concept, Glossary, Rule, Term, TermStatus
+from mtfix.core.models import Check, Concept, Glossary, Rule, Severity, Term, TermStatus
 from mtfix.core.rules import compile_rule, rule_example_failures
 from mtfix.errors import GlossaryError
 from mtfix.formats._glossary_io import line_of_offset, read_glossary_bytes, slug, unused_id
@@ -129,7 +139,12 @@ def read_rules_toml(path: str | os.PathLike[str], *, check_examples: bool = True
 
     taken_ids: set[str] = set()
     concepts = [_concept(table, path, line, taken_ids) for table, line in zip(concept_tables, concept_lines)]
-    return Glossary(concepts=tuple(concepts), rules=tuple(rules), sources=(str(path),))
+    check_tables = _tables(document, "check", path)
+    checks = [
+        _check(table, path, line)
+        for table, line in zip(check_tables, _table_lines(text, "check", check_tables), strict=True)
+    ]
+    return Glossary(concepts=tuple(concepts), rules=tuple(rules), sources=(str(path),), checks=tuple(checks))
 
 
 def _tables(document: dict[str, Any], name: str, path) -> list[dict[str, Any]]:
@@ -232,6 +247,30 @@ def _rule(values: dict[str, Any], path, line: int | None) -> Rule:
         ignore_case=table.boolean("ignore_case"),
         auto_apply=table.apply(default=True),
     )
+
+
+def _check(values: dict[str, Any], path, line: int | None) -> Check:
+    check_id = _Table(values, "a check", path, line).string("id", required=True)
+    table = _Table(values, f"check {check_id!r}", path, line)
+    table.only({"id", "pattern", "message", "severity", "ignore_case"})
+    severity = table.string("severity") or "minor"
+    if severity not in {s.value for s in Severity}:
+        raise table.fail(f"'severity' must be critical, major or minor, not {severity!r}")
+    pattern = table.string("pattern", required=True, allow_empty=True)
+    if not pattern:
+        raise table.fail("'pattern' is empty")
+    check = Check(
+        id=check_id.removeprefix("regex:"),
+        pattern=pattern,
+        message=table.string("message") or f"matches the pattern of check {check_id}",
+        severity=Severity(severity),
+        ignore_case=table.boolean("ignore_case"),
+    )
+    try:
+        re.compile(check.pattern, re.IGNORECASE if check.ignore_case else 0)
+    except re.error as exc:
+        raise table.fail(f"bad regular expression {check.pattern!r}: {exc}") from None
+    return check
 
 
 def _concept(values: dict[str, Any], path, line: int | None, taken_ids: set[str]) -> Concept:
