@@ -17,7 +17,7 @@ COMMANDS = {
     "review": ("mtfix.commands.review", "review", "Review a document in the terminal UI."),
     "export": ("mtfix.commands.export", "export", "Export a reviewed document."),
     "fix": ("mtfix.commands.fix", "fix", "Apply glossary fixes to a document, headless."),
-    "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries."),
+    "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries; suggest the variants they miss."),
     "qa": ("mtfix.commands.qa", "qa", "QA checks: a table, a report, a gate for pipelines."),
     "tm": ("mtfix.commands.tm", "tm_group", "Translation memory: import, export, search, stats."),
 }
