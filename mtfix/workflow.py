@@ -36,7 +36,8 @@ def open_for_review(
         The stored document, and whether the file on disk differs from it.
     """
     document = read_text(path)
-    fixes = {s.index: engine.find_fixes(s.text) for s in document.segments}
+    found = engine.find_fixes_in([s.text for s in document.segments])
+    fixes = {s.index: f for s, f in zip(document.segments, found)}
     try:
         info = workspace.import_document(document, fixes, reimport=bool(reimport))
     except DocumentChangedError:

@@ -28,8 +28,9 @@ class FixedSegment:
 def fix_document(document: Document, engine: FixEngine) -> list[FixedSegment]:
     """Find and apply the fixes of every segment of ``document``."""
     fixed = []
-    for segment in document.segments:
-        fixes = tuple(engine.find_fixes(segment.text))
+    found = engine.find_fixes_in([segment.text for segment in document.segments])
+    for segment, proposed in zip(document.segments, found):
+        fixes = tuple(proposed)
         target = apply_fixes(segment.text, (f for f in fixes if f.applied))
         fixed.append(FixedSegment(segment, fixes, target))
     return fixed

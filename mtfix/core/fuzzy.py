@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import ahocorasick_rs
@@ -40,6 +41,8 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"\w+")
 _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
+_MAX_SHARED = 50
+_MIN_TYPO_LENGTH = 5
 
 
 class NearMissFinder:
@@ -65,34 +68,65 @@ class NearMissFinder:
         frequency = Counter(w for _, words in candidates for w in set(words))
         self._terms: list[tuple[TermEntry, list[str], list[str]]] = []
         by_anchor: dict[str, list[tuple[int, int]]] = {}
+        guarded: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        reach: dict[str, int] = {}
         for entry, words in candidates:
             content = [w for w in words if w not in STOPWORDS]
             if not content:
                 continue
-            anchors = sorted(set(content), key=lambda w: (frequency[w], w))[:2]
             number = len(self._terms)
             self._terms.append((entry, words, content))
-            for anchor in anchors:
-                by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
-        self._anchors = list(by_anchor)
-        self._by_anchor = [by_anchor[a] for a in self._anchors]
+            ranked = sorted(set(content), key=lambda w: (frequency[w], w))
+            for anchor in ranked[:2]:
+                others = [w for w in ranked if w != anchor]
+                if frequency[anchor] <= _MAX_SHARED or not others:
+                    by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
+                    continue
+                # A word that many terms share ("university", "online") would
+                # make every one of them a candidate: it anchors a term only
+                # next to a spelling of the term's rarest other word within
+                # one edit.
+                index = guarded.setdefault(anchor, {})
+                for variant in _one_edit_keys(others[0]):
+                    index.setdefault(variant, []).append((number, words.index(anchor)))
+                reach[anchor] = max(reach.get(anchor, 0), len(words) + 1)
+        self._anchors = list(by_anchor.keys() | guarded.keys())
+        self._by_anchor = [by_anchor.get(a, []) for a in self._anchors]
+        self._guarded = [
+            (reach[a], guarded[a]) if a in guarded else None for a in self._anchors
+        ]
         self._automaton = (
             ahocorasick_rs.AhoCorasick(self._anchors, matchkind=ahocorasick_rs.MatchKind.Standard)
             if self._anchors
             else None
         )
 
-    def find(self, text: str, folded: Folded, occupied: list[tuple[int, int]]) -> list[Fix]:
+    def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
+        """Every occurrence of an anchor in a folded text, as (anchor, start, end)."""
+        if self._automaton is None:
+            return []
+        return self._automaton.find_matches_as_indexes(folded_text, overlapping=True)
+
+    def find(
+        self,
+        text: str,
+        folded: Folded,
+        occupied: list[tuple[int, int]],
+        hits: list[tuple[int, int, int]] | None = None,
+    ) -> list[Fix]:
         """Near-miss fixes in ``text`` that overlap no span in ``occupied``.
 
         Args:
             text: The original text.
             folded: ``text`` folded for matching.
             occupied: Original spans already taken by terms and other fixes.
+            hits: The anchor hits in ``folded`` if already known (see
+                :meth:`anchor_hits`).
         """
         if self._automaton is None:
             return []
-        hits = self._automaton.find_matches_as_indexes(folded.text, overlapping=True)
+        if hits is None:
+            hits = self._automaton.find_matches_as_indexes(folded.text, overlapping=True)
         # Most anchors sit inside a term the glossary already matched exactly.
         hits = [hit for hit in hits if not _inside(folded.span(hit[1], hit[2]), occupied)]
         if not hits:
@@ -105,7 +139,11 @@ class NearMissFinder:
             position = word_at.get(start)
             if position is None or words[position][1] != end:
                 continue  # the anchor is part of a longer word
-            for number, offset in self._by_anchor[anchor]:
+            candidates = self._by_anchor[anchor]
+            guard = self._guarded[anchor]
+            if guard is not None:
+                candidates = candidates + _guarded_terms(guard, words, position)
+            for number, offset in candidates:
                 if (number, position - offset) in tried:
                     continue  # the term's other anchor put the same words in front of it
                 tried.add((number, position - offset))
@@ -133,6 +171,9 @@ class NearMissFinder:
         """The best-scoring run of words around an anchor, if it is a near miss."""
         entry, term_words, content = self._terms[number]
         size = len(term_words)
+        key_length = len(entry.key)
+        # ratio and token_sort_ratio are at most 200 * shorter / (sum of lengths).
+        room = self.threshold / 200 - 1e-9
         result = None
         for length in (size, size - 1, size + 1):
             for shift in (0, -1, 1):
@@ -141,6 +182,9 @@ class NearMissFinder:
                 if length < 2 or first < 0 or last >= len(words):
                     continue
                 start, end = words[first][0], words[last][1]
+                chars = end - start
+                if min(chars, key_length) < room * (chars + key_length):
+                    continue
                 candidate = folded_text[start:end]
                 if candidate in self._known:
                     continue
@@ -157,6 +201,31 @@ class NearMissFinder:
         return result
 
 
+@lru_cache(maxsize=1 << 16)
+def _one_edit_keys(word: str) -> frozenset[str]:
+    """The word and every way to drop one letter from it.
+
+    Two words share one of these keys when they are one letter dropped,
+    added, changed or swapped apart.
+    """
+    return frozenset([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))])
+
+
+def _guarded_terms(guard, words, position: int) -> list[tuple[int, int]]:
+    """The (term, offset) pairs a shared anchor at ``position`` stands for.
+
+    Those whose rarest other word has a spelling within one edit among the
+    words around the anchor.
+    """
+    reach, index = guard
+    found: dict[tuple[int, int], None] = {}
+    for _, _, word in words[max(0, position - reach) : position + reach + 1]:
+        for key in _one_edit_keys(word):
+            for pair in index.get(key, ()):
+                found[pair] = None
+    return list(found)
+
+
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
     """Whether ``span`` lies within one of ``spans``."""
     start, end = span
@@ -170,7 +239,18 @@ def _same_words(window: list[str], content: list[str]) -> bool:
 
 
 def _has_close(word: str, others: list[str]) -> bool:
+    """Whether ``word`` is one of ``others`` or a typo of one.
+
+    Short words must match exactly (both of four letters or fewer, or either
+    of three or fewer): one edit to a short word mostly makes another word
+    ("main" for "mai", "from" for "form"), not a typo.
+    """
     return any(
-        word == other or OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
+        word == other
+        or (
+            min(len(word), len(other)) >= _MIN_TYPO_LENGTH - 1
+            and max(len(word), len(other)) >= _MIN_TYPO_LENGTH
+            and OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
+        )
         for other in others
     )

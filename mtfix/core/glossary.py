@@ -20,13 +20,15 @@ close to a term that no entry lists) come last, from :mod:`mtfix.core.fuzzy`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import ahocorasick_rs
 
 from mtfix.core.fuzzy import NearMissFinder
 from mtfix.core.models import Concept, Fix, FixKind, Glossary, Term
-from mtfix.core.normalize import Folded, fold, fold_term, is_word_char
+from mtfix.core.normalize import WORD_CHARS, Folded, fold, fold_term, is_word_char
 from mtfix.core.rules import compile_rule
 
 _SENTENCE_END = re.compile(r"""(?:^|[.!?:;。！？]["'”’)\]]*)\s*["'“‘(\[]*$""")
@@ -83,20 +85,31 @@ class FixEngine:
         self.entries = _term_entries(glossary, language)
         keys = [e.key for e in self.entries]
         self._longest = ahocorasick_rs.AhoCorasick(
-            keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            keys,
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
         ) if keys else None
         self._overlapping = None  # built on first need: most texts never need it
+        # Flat per-entry lists: the hot loops index these instead of reading attributes.
+        self._boundary_start = [e.boundary_start for e in self.entries]
+        self._boundary_end = [e.boundary_end for e in self.entries]
+        self._fixes_to = [e.replacement for e in self.entries]
+        self._term_all_caps = [_is_all_caps(e.term.text) for e in self.entries]
         self._protected_index = [i for i, e in enumerate(self.entries) if e.replacement is None]
         self._protected = ahocorasick_rs.AhoCorasick(
             [self.entries[i].key for i in self._protected_index],
             matchkind=ahocorasick_rs.MatchKind.Standard,
         ) if self._protected_index else None
+        self._may_straddle = _may_straddle(self.entries)
         self._rules = [(rule, compile_rule(rule)) for rule in glossary.rules]
         self.near_misses = (
             NearMissFinder(self.entries, threshold=fuzzy_threshold, apply=apply_fuzzy)
             if near_misses
             else None
         )
+        # A document is scanned as one text with the segments joined by a
+        # separator no term contains, so no match can run across two segments.
+        self._joinable = not any(_SEPARATOR in key for key in keys)
 
     def find_fixes(self, text: str) -> list[Fix]:
         """Every fix the glossary proposes for ``text``, ordered by position.
@@ -108,85 +121,185 @@ class FixEngine:
             Non-overlapping fixes; offsets are into ``text``.
         """
         folded = fold(text)
+        hits = self._longest.find_matches_as_indexes(folded.text) if self._longest else []
+        return self._fixes(text, folded, hits, None)
+
+    def find_fixes_in(self, texts: Sequence[str]) -> list[list[Fix]]:
+        """The fixes of every segment of a document, as ``find_fixes`` gives them.
+
+        Faster than calling ``find_fixes`` per segment: the document is folded
+        and scanned for terms (and near-miss anchors) in one pass, and only
+        segments with something in them get per-segment work.
+
+        Args:
+            texts: The segments of the document, in order.
+
+        Returns:
+            For each segment, its fixes; offsets are into that segment.
+        """
+        texts = list(texts)
+        if not self._joinable:
+            return [self.find_fixes(text) for text in texts]
+        folds = [fold(text) for text in texts]
+        joined = _SEPARATOR.join([f.text for f in folds])
+        offsets = []
+        position = 0
+        for f in folds:
+            offsets.append(position)
+            position += len(f.text) + 1
+        hits = _by_segment(
+            self._longest.find_matches_as_indexes(joined) if self._longest else [], offsets, folds
+        )
+        anchors = (
+            _by_segment(self.near_misses.anchor_hits(joined), offsets, folds)
+            if self.near_misses is not None
+            else {}
+        )
+        every_segment = bool(self._rules)
+        results = []
+        for number, text in enumerate(texts):
+            mine = hits.get(number)
+            near = anchors.get(number)
+            if mine is None and near is None and not every_segment:
+                results.append([])
+            else:
+                results.append(self._fixes(text, folds[number], mine or [], near or []))
+        return results
+
+    def _fixes(self, text: str, folded: Folded, hits: list, anchors: list | None) -> list[Fix]:
+        """The fixes of one segment, given its leftmost-longest and anchor hits.
+
+        ``anchors`` None means the near-miss finder scans the segment itself.
+        """
         occupied: list[tuple[int, int]] = []
         fixes: list[Fix] = []
-        for entry, start, end in self._term_occurrences(folded):
-            start, end = folded.span(start, end)
-            occupied.append((start, end))
-            if entry.replacement is None:
-                continue
-            before = text[start:end]
-            after = _match_case(entry, before, text, start)
-            if after != before:
-                fixes.append(
-                    Fix(start, end, before, after, entry.concept.id, FixKind.TERM,
-                        applied=entry.term.auto_apply, note=entry.term.note or entry.concept.note)
-                )
-        fixes.extend(self._pattern_fixes(text, occupied))
-        if self.near_misses is not None:
-            fixes.extend(self.near_misses.find(text, folded, occupied))
-        fixes.sort(key=lambda f: (f.start, f.end))
+        if hits:
+            span = folded.span
+            entries = self.entries
+            for index, start, end, fixable in self._term_occurrences(folded.text, hits):
+                start, end = span(start, end)
+                occupied.append((start, end))
+                if not fixable:
+                    continue
+                before = text[start:end]
+                after = self._match_case(index, before, text, start)
+                if after != before:
+                    entry = entries[index]
+                    term = entry.term
+                    fixes.append(
+                        Fix(start, end, before, after, entry.concept.id, FixKind.TERM,
+                            term.auto_apply, None, term.note or entry.concept.note)
+                    )
+        extra = False
+        if self._rules:
+            more = self._pattern_fixes(text, occupied)
+            if more:
+                fixes.extend(more)
+                extra = True
+        if self.near_misses is not None and (anchors is None or anchors):
+            more = self.near_misses.find(text, folded, occupied, anchors)
+            if more:
+                fixes.extend(more)
+                extra = True
+        if extra:
+            fixes.sort(key=_position)
         return fixes
 
     def term_occurrences(self, text: str) -> list[tuple[TermEntry, int, int]]:
         """Every term occurrence in ``text`` (protected ones too), as original spans."""
         folded = fold(text)
-        return [(e, *folded.span(s, t)) for e, s, t in self._term_occurrences(folded)]
+        hits = self._longest.find_matches_as_indexes(folded.text) if self._longest else []
+        entries = self.entries
+        return [
+            (entries[i] if fixable or entries[i].replacement is None else entries[i].protect(),
+             *folded.span(s, t))
+            for i, s, t, fixable in self._term_occurrences(folded.text, hits)
+        ]
 
-    def _term_occurrences(self, folded: Folded) -> list[tuple[TermEntry, int, int]]:
+    def _term_occurrences(self, text: str, hits: list) -> list[tuple[int, int, int, bool]]:
         """Leftmost-longest whole-word occurrences, as folded spans.
 
-        A variant that straddles an occurrence of a correct term (overlaps it
-        without containing it) is returned as protected: text
-        that is already right is never touched, and a replacement can never
-        set up a new match with the words before it, so a second run changes
-        nothing.
+        Each is (entry index, start, end, whether it is a fix). A variant that
+        straddles an occurrence of a correct term (overlaps it without
+        containing it) is not a fix: text that is already right is never
+        touched, and a replacement can never set up a new match with the words
+        before it, so a second run changes nothing.
+
+        Args:
+            text: The folded text.
+            hits: Its raw leftmost-longest hits, (entry index, start, end).
         """
-        chosen = self._leftmost_longest(folded)
-        if self._protected is None or all(entry.replacement is None for entry, _, _ in chosen):
-            return chosen
+        if not hits:
+            return []
+        chosen = hits
+        starts, ends, word = self._boundary_start, self._boundary_end, WORD_CHARS
+        last = len(text)
+        for i, s, e in hits:
+            if (s and starts[i] and word[text[s - 1]]) or (e < last and ends[i] and word[text[e]]):
+                chosen = self._exact_leftmost_longest(text)
+                break
+        fixes_to = self._fixes_to
+        may_straddle = self._may_straddle
+        if self._protected is None or not any(may_straddle[i] for i, _, _ in chosen):
+            return [(i, s, e, fixes_to[i] is not None) for i, s, e in chosen]
         correct = [
             (s, e)
-            for i, s, e in self._protected.find_matches_as_indexes(folded.text, overlapping=True)
-            if self._at_boundaries(folded.text, self._protected_index[i], s, e)
+            for i, s, e in self._protected.find_matches_as_indexes(text, overlapping=True)
+            if self._at_boundaries(text, self._protected_index[i], s, e)
         ]
         return [
-            (entry.protect() if entry.replacement and _straddles(s, e, correct) else entry, s, e)
-            for entry, s, e in chosen
+            (i, s, e, fixes_to[i] is not None and not (may_straddle[i] and _straddles(s, e, correct)))
+            for i, s, e in chosen
         ]
 
-    def _leftmost_longest(self, folded: Folded) -> list[tuple[TermEntry, int, int]]:
-        if self._longest is None:
-            return []
-        hits = self._longest.find_matches_as_indexes(folded.text)
-        if all(self._at_boundaries(folded.text, *hit) for hit in hits):
-            return [(self.entries[i], s, e) for i, s, e in hits]
-        # A hit inside a longer word can hide a real match that overlaps it
-        # ("renew york university" hides "york university"): redo exactly.
+    def _exact_leftmost_longest(self, text: str) -> list[tuple[int, int, int]]:
+        """Leftmost-longest among the whole-word matches only.
+
+        A hit inside a longer word can hide a real match that overlaps it
+        ("renew york university" hides "york university"), so a text with such
+        a hit is matched again, exactly.
+        """
         if self._overlapping is None:
             self._overlapping = ahocorasick_rs.AhoCorasick(
                 [e.key for e in self.entries], matchkind=ahocorasick_rs.MatchKind.Standard
             )
         candidates = sorted(
-            (hit for hit in self._overlapping.find_matches_as_indexes(folded.text, overlapping=True)
-             if self._at_boundaries(folded.text, *hit)),
+            (hit for hit in self._overlapping.find_matches_as_indexes(text, overlapping=True)
+             if self._at_boundaries(text, *hit)),
             key=lambda hit: (hit[1], -hit[2]),
         )
         chosen = []
         last_end = 0
         for i, s, e in candidates:
             if s >= last_end:
-                chosen.append((self.entries[i], s, e))
+                chosen.append((i, s, e))
                 last_end = e
         return chosen
 
     def _at_boundaries(self, text: str, index: int, start: int, end: int) -> bool:
-        entry = self.entries[index]
-        if entry.boundary_start and start > 0 and is_word_char(text[start - 1]):
+        if self._boundary_start[index] and start > 0 and WORD_CHARS[text[start - 1]]:
             return False
-        if entry.boundary_end and end < len(text) and is_word_char(text[end]):
+        if self._boundary_end[index] and end < len(text) and WORD_CHARS[text[end]]:
             return False
         return True
+
+    def _match_case(self, index: int, before: str, text: str, start: int) -> str:
+        """The replacement of entry ``index``, in the case of the text it replaces."""
+        after = self._fixes_to[index]
+        # An ASCII text that is not isupper() has a lower-case letter or none at all.
+        if (
+            not self._term_all_caps[index]
+            and (before.isupper() or not before.isascii())
+            and _is_all_caps(before)
+        ):
+            return after.upper()
+        if (
+            before[:1].isupper()
+            and after[:1].islower()
+            and _SENTENCE_END.search(text, 0, start) is not None
+        ):
+            return after[0].upper() + after[1:]
+        return after
 
     def _pattern_fixes(self, text: str, occupied: list[tuple[int, int]]) -> list[Fix]:
         fixes = []
@@ -206,6 +319,75 @@ class FixEngine:
                         applied=rule.auto_apply, note=rule.description)
                 )
         return fixes
+
+
+_SEPARATOR = "\x00"
+
+
+def _position(fix: Fix) -> tuple[int, int]:
+    return fix.start, fix.end
+
+
+def _by_segment(hits: list, offsets: list[int], folds: list[Folded]) -> dict[int, list]:
+    """Hits in the joined text, per segment number, in segment coordinates.
+
+    A hit that runs into the separator after its segment is dropped (no term
+    contains the separator, so none does).
+    """
+    found: dict[int, list] = {}
+    number = -1
+    segment_start = segment_end = -1
+    mine: list = []
+    for i, s, e in hits:
+        if s >= segment_end:
+            number = bisect_right(offsets, s) - 1
+            segment_start = offsets[number]
+            segment_end = segment_start + len(folds[number].text)
+            mine = found.setdefault(number, [])
+        if e <= segment_end:
+            mine.append((i, s - segment_start, e - segment_start))
+    return {n: h for n, h in found.items() if h}
+
+
+def _may_straddle(entries: list[TermEntry]) -> list[bool]:
+    """For each entry, whether an occurrence of it could straddle a protected term.
+
+    Only such variants need the protected terms looked for. A variant can
+    straddle a protected term that contains it, or one that overlaps its start
+    or its end; whole-word matching means the overlap begins or ends next to a
+    non-word character of the variant (or at a non-word character of the
+    protected term).
+    """
+    protected = sorted(e.key for e in entries if e.replacement is None)
+    backwards = sorted(key[::-1] for key in protected)
+    result = [False] * len(entries)
+    variants = [i for i, e in enumerate(entries) if e.replacement is not None]
+    if not protected or not variants:
+        return result
+    # A protected term containing a variant.
+    finder = ahocorasick_rs.AhoCorasick(
+        [entries[i].key for i in variants], matchkind=ahocorasick_rs.MatchKind.Standard
+    )
+    for v, _, _ in finder.find_matches_as_indexes(_SEPARATOR.join(protected), overlapping=True):
+        result[variants[v]] = True
+    for i in variants:
+        if result[i]:
+            continue
+        key = entries[i].key
+        for cut in range(1, len(key)):
+            if WORD_CHARS[key[cut - 1]] and WORD_CHARS[key[cut]]:
+                continue
+            # A protected term starting inside the variant, or ending inside it.
+            if _has_prefix(protected, key[cut:]) or _has_prefix(backwards, key[:cut][::-1]):
+                result[i] = True
+                break
+    return result
+
+
+def _has_prefix(sorted_keys: list[str], prefix: str) -> bool:
+    """Whether some key in ``sorted_keys`` starts with ``prefix``."""
+    at = bisect_left(sorted_keys, prefix)
+    return at < len(sorted_keys) and sorted_keys[at].startswith(prefix)
 
 
 def _straddles(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -242,20 +424,6 @@ def _term_entries(glossary: Glossary, language: str) -> list[TermEntry]:
             if known is None or (known.replacement is not None and protected):
                 by_key[key] = entry
     return list(by_key.values())
-
-
-def _match_case(entry: TermEntry, before: str, text: str, start: int) -> str:
-    """The replacement, in the case of the text it replaces."""
-    after = entry.replacement
-    if _is_all_caps(before) and not _is_all_caps(entry.term.text):
-        return after.upper()
-    if (
-        before[:1].isupper()
-        and after[:1].islower()
-        and _SENTENCE_END.search(text, 0, start) is not None
-    ):
-        return after[0].upper() + after[1:]
-    return after
 
 
 def _is_all_caps(text: str) -> bool:

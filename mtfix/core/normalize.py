@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 _WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
     chr(c) for c in range(0x2000, 0x200B)
@@ -27,9 +26,11 @@ _TABLE.update({ord(c): "-" for c in "\u2010\u2011"})
 _DOUBLE_SPACE = "  "
 
 
-@dataclass(frozen=True, slots=True)
 class Folded:
     """A folded text and the way back to the original.
+
+    A plain slotted class rather than a dataclass: one is made per segment, on
+    the engine's hot path.
 
     Attributes:
         text: The folded text, in which matches are looked for.
@@ -38,9 +39,22 @@ class Folded:
         ends: For each folded character, the original offset just after it.
     """
 
-    text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(
+        self, text: str, starts: tuple[int, ...] | None = None, ends: tuple[int, ...] | None = None
+    ):
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Folded):
+            return NotImplemented
+        return (self.text, self.starts, self.ends) == (other.text, other.starts, other.ends)
+
+    def __repr__(self) -> str:
+        return f"Folded({self.text!r}, {self.starts!r}, {self.ends!r})"
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of the folded span ``[start, end)`` (``end > start``)."""
@@ -51,6 +65,13 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching; see the module docstring."""
+    if text.isascii() and text.isprintable():
+        # Most segments: no control characters (the only ASCII keys of the
+        # table), so lowering is the whole fold and keeps every offset.
+        folded = text.lower()
+        if _DOUBLE_SPACE not in folded:
+            return Folded(folded)
+        return _collapse_spaces(folded, range(len(text)), range(1, len(text) + 1))
     folded = text.translate(_TABLE).lower()
     if len(folded) == len(text) and (text.isascii() or unicodedata.is_normalized("NFC", text)):
         if _DOUBLE_SPACE not in folded:
@@ -116,3 +137,15 @@ def is_word_char(c: str) -> bool:
 def _is_cjk(c: str) -> bool:
     o = ord(c)
     return 0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o
+
+
+class _WordChars(dict):
+    """``is_word_char`` memoised per character: a dict lookup on the hot path."""
+
+    def __missing__(self, c: str) -> bool:
+        word = self[c] = is_word_char(c)
+        return word
+
+
+WORD_CHARS: dict[str, bool] = _WordChars()
+"""``WORD_CHARS[c]`` is ``is_word_char(c)``."""

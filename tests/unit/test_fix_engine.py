@@ -204,3 +204,38 @@ def test_variant_overlapping_a_correct_term_is_left_alone():
     # "york University of York": fixing "york University" would eat the correct name.
     assert ENGINE.find_fixes("york University of York") == []
     assert fixed("york york University") == "york University of York"
+
+
+RULES_ENGINE = FixEngine(GLOSSARY, near_misses=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_document_api_gives_the_fixes_of_each_segment(segments):
+    """find_fixes_in on a document equals find_fixes on each of its segments."""
+    for engine in (ENGINE, RULES_ENGINE):
+        assert engine.find_fixes_in(segments) == [engine.find_fixes(s) for s in segments]
+
+
+def test_document_api_never_matches_across_segments():
+    """A term split over two segments is not a match in either."""
+    assert ENGINE.find_fixes_in(["at Dalian University of", "Science and Technology"]) == [[], []]
+    assert ENGINE.find_fixes_in(["", "British Columbia University", ""])[1][0].after == (
+        "The University of British Columbia"
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_straddle_precomputation_misses_no_straddling_variant(text):
+    """Looking for protected terms only after variants that could straddle one changes nothing."""
+    everything = FixEngine(GLOSSARY)
+    everything._may_straddle = [e.replacement is not None for e in everything.entries]
+    assert ENGINE.find_fixes(text) == everything.find_fixes(text)
+
+
+def test_variant_starting_inside_a_protected_term_is_left_alone():
+    """The protected term may begin inside the variant: "york university of york"."""
+    glossary = Glossary((concept("york", "University of York", "York University"),
+                         concept("x", "University of York Press")))
+    assert FixEngine(glossary).find_fixes("York University of York Press") == []

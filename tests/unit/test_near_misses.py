@@ -78,3 +78,43 @@ def test_threshold_is_configurable():
 def test_near_misses_off_by_default():
     """The engine looks for near misses only when asked."""
     assert [f for f in FixEngine(GLOSSARY).find_fixes("Dalian Univeristy of Technology")] == []
+
+
+def test_ordinary_words_near_a_short_term_word_are_not_near_misses():
+    """One letter off a short word makes another word, not a typo: "main online" is not "Mai Online"."""
+    engine = FixEngine(Glossary((Concept("mai", (Term("Mai Online", P), Term("Mai Net", D))),)),
+                       near_misses=True)
+    assert fuzzy("the main online shop", engine) == []
+    assert fuzzy("visit Mai Onlnie today", engine) == [("Mai Onlnie", "Mai Online")]
+
+
+def _online_glossary(extra: int) -> Glossary:
+    """``extra`` made-up "X Online" names, so that "online" is shared by many terms."""
+    names = [f"Zq{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}bo Online"
+             for i in range(extra)]
+    concepts = [Concept(f"c{i}", (Term(name, P),)) for i, name in enumerate(names)]
+    concepts.append(Concept("qisheng", (Term("Qisheng Online", P), Term("Qisheng Web", D))))
+    concepts.append(Concept("lanzhou", (Term("Lanzhou Online", P),)))
+    return Glossary(tuple(concepts))
+
+
+def test_typo_in_the_rare_word_is_found_when_the_other_word_is_shared():
+    """A word many terms share anchors a term only next to a close spelling of its rare word."""
+    engine = FixEngine(_online_glossary(120), near_misses=True)
+    assert fuzzy("read Qiseng Online now", engine) == [("Qiseng Online", "Qisheng Online")]
+    assert fuzzy("read Online Qisheng now", engine) == [("Online Qisheng", "Qisheng Online")]
+
+
+def test_shared_word_next_to_another_name_is_not_a_near_miss():
+    """"Hangzhou Online" is another name, not a typo of "Lanzhou Online"."""
+    engine = FixEngine(_online_glossary(120), near_misses=True)
+    assert fuzzy("read Hangzhou Online now", engine) == []
+
+
+def test_dropped_letter_in_a_five_letter_word_is_a_near_miss():
+    """"Stdy" is a typo of "Study": the shorter word has four letters."""
+    engine = FixEngine(Glossary((Concept("jj", (Term("Jingjiang Study Fund Commission", P),)),)),
+                       near_misses=True)
+    assert fuzzy("the Jingjiang Stdy Fund Commission", engine) == [
+        ("Jingjiang Stdy Fund Commission", "Jingjiang Study Fund Commission")
+    ]
