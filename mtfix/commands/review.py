@@ -31,7 +31,10 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
     from mtfix.tui.app import ReviewApp
     from mtfix.workflow import default_export_path, open_for_review
 
+    from mtfix.core.qa import QaChecker
+
     engine = fix_engine(glossaries)
+    checker = QaChecker(engine.glossary, language=settings().language)
     workspace = Workspace(workspace_path(db))
     try:
         try:
@@ -54,5 +57,6 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
         export_path=output or default_export_path(path),
         keymap=settings().keymap,
         encode=lambda text: encode_text(text, info.encoding, info.bom, info.path),
+        checker=checker,
     )
     app.run()

@@ -18,13 +18,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 
-from mtfix.core.models import RevisionCause, SegmentState, SegmentStatus, TmMatch
+from mtfix.core.models import Finding, RevisionCause, SegmentState, SegmentStatus, TmMatch
+from mtfix.core.qa import QaChecker, QaSegment
 from mtfix.store.workspace import Workspace
 from mtfix.tui.palette import ReviewCommands
-from mtfix.tui.review import FILTERS, Review, fix_views
+from mtfix.tui.review import CROSS_SEGMENT_CHECKS, FILTERS, Review, fix_views
 from mtfix.tui.screens.dialogs import ChoiceScreen, EditScreen, LineScreen
 from mtfix.tui.screens.help import HelpScreen
-from mtfix.tui.widgets import DetailPanel, MatchView, SegmentList, StatusLine
+from mtfix.tui.widgets import DetailPanel, FindingView, MatchView, SegmentList, StatusLine
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ReviewApp(App):
         export_path: Where ``ctrl+e`` writes the cleaned text.
         keymap: Binding id to keys, from ``mtfix.toml [keymap]``.
         encode: Turns the exported text into the bytes of the document's encoding.
+        checker: The QA checks; without it no findings are shown.
     """
 
     TITLE = "mtfix review"
@@ -65,6 +67,13 @@ class ReviewApp(App):
         ],
     ]
 
+    class ChecksDone(Message):
+        """The QA findings of the whole document, from the QA worker."""
+
+        def __init__(self, findings: dict[int, list[Finding]]):
+            super().__init__()
+            self.findings = findings
+
     class MatchesFound(Message):
         """Memory matches for one segment, from the lookup worker."""
 
@@ -81,8 +90,10 @@ class ReviewApp(App):
         export_path: Path | None = None,
         keymap: dict[str, str] | None = None,
         encode=None,
+        checker: QaChecker | None = None,
     ):
         super().__init__()
+        self.checker = checker
         self.workspace = workspace
         self.document_id = document_id
         self.info = workspace.document(document_id)
@@ -111,6 +122,8 @@ class ReviewApp(App):
         segments.set_rows(self.review, cursor=start or 0, number_width=len(str(len(self.review.summaries))))
         segments.focus()
         self.update_status()
+        if self.checker is not None:
+            self.run_checks()
 
     # --- what is shown -----------------------------------------------------------------------
     @property
@@ -138,7 +151,9 @@ class ReviewApp(App):
         if state is None:
             panel.clear()
             return
-        panel.show(state.index, fix_views(state), self._match_views(state.index), source=_query(state))
+        findings = [FindingView(f.severity.value, f"{f.message} [{f.check}]")
+                    for f in self.review.findings.get(state.index, [])]
+        panel.show(state.index, fix_views(state), self._match_views(state.index), findings, source=_query(state))
 
     def _match_views(self, index: int) -> list[MatchView]:
         return [
@@ -155,12 +170,42 @@ class ReviewApp(App):
         """Read the new state of changed segments and repaint them."""
         segments = self.query_one(SegmentList)
         for index in dict.fromkeys(indices):
-            self.review.update(self.workspace.segment(self.document_id, index))
+            state = self.workspace.segment(self.document_id, index)
+            self.review.update(state)
+            self._recheck(state)
             position = self.review.position_of(index)
             if position is not None:
                 segments.refresh_row(position)
         self.show_detail()
         self.update_status()
+
+    # --- QA --------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="qa")
+    def run_checks(self) -> None:
+        """Run every QA check over the document, off the UI thread."""
+        try:
+            segments = [_qa_segment(s) for s in self.workspace.segments(self.document_id)]
+            memory = self.workspace.memory
+            found = self.checker.check_document(
+                segments, memory_targets=lambda text: [m.unit.target for m in memory.exact(text)])
+        except Exception:  # the review goes on without findings
+            log.exception("QA checks failed")
+            return
+        self.post_message(self.ChecksDone(found))
+
+    def on_review_app_checks_done(self, message: ChecksDone) -> None:
+        for index, findings in message.findings.items():
+            if index not in self.review.findings:  # a recheck since the run started is newer
+                self.review.set_findings(index, findings)
+        self.query_one(SegmentList).refresh_rows()
+        self.show_detail()
+
+    def _recheck(self, state: SegmentState) -> None:
+        """The single-segment checks again, keeping the cross-segment findings."""
+        if self.checker is None:
+            return
+        kept = [f for f in self.review.findings.get(state.index, []) if f.check in CROSS_SEGMENT_CHECKS]
+        self.review.set_findings(state.index, self.checker.check_segment(_qa_segment(state)) + kept)
 
     # --- memory lookups ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="memory")
@@ -312,7 +357,7 @@ class ReviewApp(App):
         self.update_status()
 
     def action_cycle_filter(self) -> None:
-        """Show all, unconfirmed, or segments with fixes, in turn."""
+        """Show all, unconfirmed, with fixes, or with QA findings, in turn."""
         following = FILTERS[(FILTERS.index(self.review.filter) + 1) % len(FILTERS)]
         self.set_view(following)
 
@@ -400,6 +445,11 @@ class ReviewApp(App):
 
     def on_unmount(self) -> None:
         self.workspace.close()
+
+
+def _qa_segment(state: SegmentState) -> QaSegment:
+    """A segment as the QA checks see it: its target against its source, else its MT."""
+    return QaSegment(state.index, state.target, state.source, None if state.source is not None else state.mt)
 
 
 def _query(state: SegmentState) -> str:

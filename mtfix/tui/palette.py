@@ -31,7 +31,7 @@ class ReviewCommands(Provider):
             ("history: redo", app.action_redo, "Redo the last undone action"),
             ("export: text", app.action_export, "Write the cleaned text"),
             ("view: search", app.action_search, "Show segments containing a text"),
-            ("view: next filter", app.action_cycle_filter, "All, unconfirmed, with fixes"),
+            ("view: next filter", app.action_cycle_filter, "All, unconfirmed, with fixes, with findings"),
             ("help: keys", app.action_help, "List every key"),
         ]
         for rule in app.rules_in_document():

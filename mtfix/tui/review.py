@@ -13,24 +13,27 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtfix.core.models import SegmentState, SegmentStatus, SegmentSummary
+from mtfix.core.models import Finding, SegmentState, SegmentStatus, SegmentSummary
 from mtfix.tui.widgets import FixState, FixView, SegmentRow, changes_between, changes_from_fixes
 
 
 @dataclass(frozen=True)
 class Filter:
-    """A named test that a segment passes or not."""
+    """A named test that a segment passes or not (given its summary and whether it has findings)."""
 
     name: str
-    test: Callable[[SegmentSummary], bool]
+    test: Callable[[SegmentSummary, bool], bool]
 
 
 FILTERS = (
-    Filter("all", lambda s: True),
-    Filter("unconfirmed", lambda s: s.status is not SegmentStatus.CONFIRMED),
-    Filter("with fixes", lambda s: s.open_fixes > 0),
+    Filter("all", lambda s, findings: True),
+    Filter("unconfirmed", lambda s, findings: s.status is not SegmentStatus.CONFIRMED),
+    Filter("with fixes", lambda s, findings: s.open_fixes > 0),
+    Filter("with findings", lambda s, findings: findings),
 )
 """The filters that ``f`` cycles through, in order."""
+
+CROSS_SEGMENT_CHECKS = frozenset({"inconsistent_target", "inconsistent_source"})
 
 _CACHED_STATES = 4096
 
@@ -51,11 +54,17 @@ class Review:
         find: Callable[[str], list[int]],
     ):
         self.summaries = summaries
+        # Progress is kept up to date by update(): summing 100,000 summaries per keypress shows.
+        confirmed = [s.words for s in summaries if s.status is SegmentStatus.CONFIRMED]
+        self._confirmed_segments, self._confirmed_words = len(confirmed), sum(confirmed)
+        self._words = sum(s.words for s in summaries)
         self._load = load
         self._find = find
         self.filter = FILTERS[0]
         self.search = ""
         self.indices: list[int] = list(range(len(summaries)))
+        self.findings: dict[int, list[Finding]] = {}
+        """QA findings per segment index, once the checks have run."""
         self._states: OrderedDict[int, SegmentState] = OrderedDict()
         self._rows: dict[int, SegmentRow] = {}
 
@@ -68,7 +77,7 @@ class Review:
         index = self.indices[position]
         row = self._rows.get(index)
         if row is None:
-            row = self._rows[index] = segment_row(self.state(index))
+            row = self._rows[index] = segment_row(self.state(index), bool(self.findings.get(index)))
         return row
 
     def state(self, index: int) -> SegmentState:
@@ -82,12 +91,25 @@ class Review:
         return state
 
     # --- changes ---------------------------------------------------------------------------
+    def set_findings(self, index: int, findings: list[Finding]) -> None:
+        """Take the new QA findings of one segment."""
+        if findings:
+            self.findings[index] = findings
+        else:
+            self.findings.pop(index, None)
+        self._rows.pop(index, None)
+
     def update(self, state: SegmentState) -> None:
         """Take the new state of one segment."""
         self._states[state.index] = state
         self._rows.pop(state.index, None)
         old = self.summaries[state.index]
         self.summaries[state.index] = SegmentSummary(state.index, state.status, old.words, len(state.open_fixes))
+        was, now = old.status is SegmentStatus.CONFIRMED, state.status is SegmentStatus.CONFIRMED
+        if was != now:
+            sign = 1 if now else -1
+            self._confirmed_segments += sign
+            self._confirmed_words += sign * old.words
 
     def position_of(self, index: int) -> int | None:
         """Where segment ``index`` is in the current view, if it is in it."""
@@ -104,7 +126,8 @@ class Review:
             self.search = search
         found = set(self._find(self.search)) if self.search else None
         self.indices = [
-            s.index for s in self.summaries if self.filter.test(s) and (found is None or s.index in found)
+            s.index for s in self.summaries
+            if self.filter.test(s, s.index in self.findings) and (found is None or s.index in found)
         ]
 
     @property
@@ -116,9 +139,7 @@ class Review:
     # --- progress --------------------------------------------------------------------------
     def progress(self) -> tuple[int, int, int, int]:
         """Confirmed segments, all segments, confirmed words, all words."""
-        confirmed = [s for s in self.summaries if s.status is SegmentStatus.CONFIRMED]
-        return (len(confirmed), len(self.summaries), sum(s.words for s in confirmed),
-                sum(s.words for s in self.summaries))
+        return self._confirmed_segments, len(self.summaries), self._confirmed_words, self._words
 
     def next_unconfirmed(self, after: int) -> int | None:
         """The first unconfirmed segment after ``after`` (wrapping round), if any."""
@@ -130,7 +151,7 @@ class Review:
         return None
 
 
-def segment_row(state: SegmentState) -> SegmentRow:
+def segment_row(state: SegmentState, has_findings: bool = False) -> SegmentRow:
     """What the segment list shows for one segment."""
     if state.edited:
         changes = changes_between(state.mt, state.target)
@@ -144,6 +165,7 @@ def segment_row(state: SegmentState) -> SegmentRow:
         source_marks=changes.source_marks if state.source is None else (),
         target_marks=changes.target_marks,
         deleted=changes.deleted,
+        has_findings=has_findings,
     )
 
 

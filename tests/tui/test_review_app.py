@@ -299,3 +299,37 @@ async def test_resize_keeps_everything(review):
         assert app.current == 10
         assert app.query_one(SegmentList).row_lines(app.query_one(SegmentList).cursor)
         assert "11" in screen_text(app)
+
+
+@pilot_test
+async def test_qa_findings_are_shown_and_filtered(review):
+    """The QA worker's findings appear in the detail panel; f reaches "with findings"."""
+    from mtfix.core.qa import QaChecker
+
+    app = review.app(checker=QaChecker(ENGINE.glossary))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.review.findings
+        for _ in range(3):
+            await pilot.press("f")
+        await pilot.pause()
+        assert app.review.filter.name == "with findings"
+        assert set(app.review.indices) == set(app.review.findings)
+        assert app.query_one(DetailPanel).findings
+
+
+@pilot_test
+async def test_an_edit_is_checked_again_at_once(review):
+    """A target edited to contain a double space gets its finding without a new QA run."""
+    from mtfix.core.qa import QaChecker
+
+    app = review.app(checker=QaChecker(ENGINE.glossary))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await go_to(pilot, app, 0)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("space", "space", "x", "escape")
+        await pilot.pause()
+        assert "double_space" in [f.check for f in app.review.findings[0]]
