@@ -10,14 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtfix.core.glossary import FixEngine
-from mtfix.core.models import DocumentInfo
+from mtfix.core.models import Document, DocumentInfo, Segment, SegmentStatus
 from mtfix.errors import MtfixError
+from mtfix.formats.registry import format_for, read_document, write_document
 from mtfix.formats.text import encode_text, read_text
 from mtfix.store.workspace import DocumentChangedError, Workspace
 
 
 def open_for_review(
-    workspace: Workspace, path: Path, engine: FixEngine, *, reimport: bool | None = False
+    workspace: Workspace, path: Path, engine: FixEngine, *, reimport: bool | None = False,
+    format: str | None = None,
 ) -> tuple[DocumentInfo, bool]:
     """Import ``path`` into the workspace, or resume its review.
 
@@ -31,11 +33,13 @@ def open_for_review(
         reimport: What to do if the file changed since it was imported: True
             re-imports it (keeping the work on unchanged segments), False raises
             :class:`DocumentChangedError`, None resumes the stored version.
+        format: A registered format name (``--format``); default: by extension.
 
     Returns:
         The stored document, and whether the file on disk differs from it.
     """
-    document = read_text(path)
+    fmt = format_for(path, format)
+    document = read_text(path) if fmt.name == "text" else read_document(path, fmt.name)
     found = engine.find_fixes_in([s.text for s in document.segments])
     fixes = {s.index: f for s, f in zip(document.segments, found)}
     try:
@@ -50,16 +54,49 @@ def open_for_review(
     return info, False
 
 
-def export_bytes(workspace: Workspace, info: DocumentInfo, *, confirmed_only: bool = False) -> bytes:
+def export_bytes(
+    workspace: Workspace, info: DocumentInfo, *, confirmed_only: bool = False, format: str | None = None
+) -> bytes:
     """The reviewed document as the bytes of a file in its original encoding.
+
+    In the document's own format (the default), targets and statuses are written
+    through the format registry. The workspace keeps segments, not the file's
+    structure, so XML, PO and table formats re-read the original file (the
+    document's path) and write the targets back into it; it must still hold the
+    same segments. As ``"text"``, any document exports its targets with their
+    separators.
 
     Args:
         workspace: The workspace holding the review.
         info: The document.
         confirmed_only: Write the MT text of segments not confirmed.
+        format: A registered format name; default: the document's own.
+
+    Raises:
+        MtfixError: The format cannot be written from this document.
     """
-    text = workspace.export_text(info.id, confirmed_only=confirmed_only)
-    return encode_text(text, info.encoding, info.bom, info.path)
+    format = format or info.format
+    if format == "text":
+        text = workspace.export_text(info.id, confirmed_only=confirmed_only)
+        return encode_text(text, info.encoding, info.bom, info.path)
+    if format != info.format:
+        raise MtfixError(
+            f"a {info.format} document exports as {info.format} or text, not {format}", info.path
+        )
+    states = workspace.segments(info.id)
+    document = Document(
+        segments=tuple(
+            Segment(s.index, s.mt, s.separator, s.paragraph, s.source, s.id) for s in states
+        ),
+        prefix=info.prefix, encoding=info.encoding, bom=info.bom, path=info.path, format=info.format,
+        source_language=info.source_language, target_language=info.target_language,
+    )
+    keep = [not confirmed_only or s.status is SegmentStatus.CONFIRMED for s in states]
+    targets = [s.target if k else s.mt for s, k in zip(states, keep, strict=True)]
+    # Segments not reviewed yet keep the state the file gave them.
+    statuses = [str(s.status) if k and s.status is not SegmentStatus.NEW else None
+                for s, k in zip(states, keep, strict=True)]
+    return write_document(document, targets, statuses)
 
 
 def find_reviewed(workspace: Workspace, path: Path) -> DocumentInfo:

@@ -7,27 +7,30 @@ from pathlib import Path
 import click
 
 from mtfix.commands._common import db_option, workspace_path, write_output
+from mtfix.formats.registry import format_names
 
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", help="Write here (default: standard output).")
 @db_option
-@click.option("--format", "format_name", type=click.Choice(["text"]), default="text",
-              help="The output format.")
+@click.option("--format", "format_name", type=click.Choice(format_names()), default=None,
+              help="The output format: the document's own (default), or text for the targets alone.")
 @click.option("--confirmed-only", is_flag=True,
               help="Write the MT text of segments that are not confirmed.")
-def export(path: Path, output: str | None, db: Path | None, format_name: str, confirmed_only: bool) -> None:
+def export(path: Path, output: str | None, db: Path | None, format_name: str | None, confirmed_only: bool) -> None:
     """Export the reviewed document imported from PATH.
 
     Every segment's current target (or, with --confirmed-only, the MT text of
     unconfirmed ones), joined with the original separators, in the file's own
-    encoding: an unreviewed document exports byte for byte. Written atomically.
+    encoding: an unreviewed document exports byte for byte. XLIFF, PO, TMX and
+    TSV/CSV targets (and reviewed statuses) are written back into the original
+    file, which must still be where it was imported from. Written atomically.
     """
     from mtfix.store.workspace import Workspace
     from mtfix.workflow import export_bytes, find_reviewed
 
     with Workspace(workspace_path(db)) as workspace:
         info = find_reviewed(workspace, path)
-        data = export_bytes(workspace, info, confirmed_only=confirmed_only)
+        data = export_bytes(workspace, info, confirmed_only=confirmed_only, format=format_name)
     write_output(output, data)

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from mtfix.commands._common import glossary_option, load_glossary_set, read_input, settings, write_output
+from mtfix.commands._common import (
+    glossary_option,
+    load_glossary_set,
+    read_input,
+    settings,
+    write_output,
+)
 from mtfix.core.batch import fix_document, fix_report, summary_line
 from mtfix.core.glossary import FixEngine
+from mtfix.formats.registry import format_for, format_names
 
 
 @click.command()
@@ -21,20 +28,21 @@ from mtfix.core.glossary import FixEngine
 @click.option("--no-near-misses", is_flag=True, help="Do not look for near misses of known terms.")
 @click.option("--fuzzy-threshold", type=click.FloatRange(0, 100), default=None,
               help="Minimum score (0-100) of a near miss. Default: mtfix.toml, else 85.")
-def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuzzy_threshold):
-    """Apply glossary fixes to INPUT (a text file, or - for standard input).
+@click.option("--format", "format_name", type=click.Choice(format_names()), default=None,
+              help="The input's format (default: by extension, else text); the output has the same.")
+def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuzzy_threshold, format_name):
+    """Apply glossary fixes to INPUT (a document in any registered format, or - for standard input).
 
     Writes the fixed text to OUTPUT or standard output, the fixes to REPORT, and a
     one-line summary to standard error. Near misses of known terms are reported
     as suggestions and applied only with --apply-fuzzy. Nothing is written when
     the input or a glossary cannot be read (exit status 2).
     """
-    from mtfix.formats.text import read_text, write_text
-
     config = settings()
     glossary = load_glossary_set(glossaries)
     data, name = read_input(input_name)
-    document = read_text(data=data, name=name)
+    fmt = format_for(None if input_name == "-" else name, format_name)
+    document = fmt.read(data, name)
     engine = FixEngine(
         glossary,
         language=config.language,
@@ -43,7 +51,7 @@ def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuz
         apply_fuzzy=apply_fuzzy,
     )
     fixed = fix_document(document, engine)
-    cleaned = write_text(document, [item.target for item in fixed])
+    cleaned = fmt.write(document, [item.target for item in fixed])
     result = fix_report(fixed)
     if report is not None:
         payload = json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"

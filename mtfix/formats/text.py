@@ -19,8 +19,9 @@ from pathlib import Path
 from mtfix.core.models import Document
 from mtfix.core.segment import segment_text
 from mtfix.errors import FormatError, MtfixError
+from mtfix.formats.base import Format, check_lengths
 
-__all__ = ["decode_text", "read_text", "write_text"]
+__all__ = ["TextFormat", "decode_text", "encode_text", "read_text", "write_text"]
 
 # UTF-32 first: its little-endian mark starts with the UTF-16 one.
 _BYTE_ORDER_MARKS = (
@@ -186,3 +187,21 @@ def _decode_failure(error: UnicodeDecodeError, encoding: str, offset: int) -> st
 def _line_of(text_before: str) -> int:
     """The 1-based line on which the character after ``text_before`` stands."""
     return 1 + text_before.count("\n") + text_before.count("\r") - text_before.count("\r\n")
+
+
+class TextFormat(Format):
+    """Plain text: sentences of a UTF-8 (or UTF-16/32 with a mark) file, written back byte for byte.
+
+    There is no source and no state in a text file: statuses are not written.
+    """
+
+    name = "text"
+    extensions = (".txt", ".text", ".md")
+    description = "plain text, one segment per sentence"
+
+    def read(self, data: bytes, name: str) -> Document:
+        return read_text(data=data, name=name)
+
+    def write(self, document: Document, targets: Sequence[str], statuses: Sequence[str] | None = None) -> bytes:
+        check_lengths(document, targets, statuses)
+        return write_text(document, list(targets))
