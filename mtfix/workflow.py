@@ -40,7 +40,7 @@ def open_for_review(
     """
     fmt = format_for(path, format)
     document = read_text(path) if fmt.name == "text" else read_document(path, fmt.name)
-    found = engine.find_fixes_in([s.text for s in document.segments])
+    found = engine.find_fixes_in([s.text for s in document.segments], [s.source for s in document.segments])
     fixes = {s.index: f for s, f in zip(document.segments, found)}
     try:
         info = workspace.import_document(document, fixes, reimport=bool(reimport))

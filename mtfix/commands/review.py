@@ -17,10 +17,12 @@ from mtfix.commands._common import db_option, fix_engine, glossary_option, setti
 @click.option("--reimport/--no-reimport", default=None,
               help="If the file changed since it was imported: re-import it (keeping the work on "
               "unchanged segments), or review the stored version. Default: ask.")
+@click.option("--format", "format_name", default=None,
+              help="The document's format (text, tsv, csv, xliff, po, tmx). Default: by extension.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where ctrl+e exports the cleaned text. Default: NAME.cleaned.EXT beside the file.")
 def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: bool | None,
-           output: Path | None) -> None:
+           format_name: str | None, output: Path | None) -> None:
     """Review PATH segment by segment: fixes, edits, memory matches, confirmation.
 
     The document is imported into the workspace, or its review resumed where it
@@ -38,25 +40,22 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
     workspace = Workspace(workspace_path(db))
     try:
         try:
-            info, stale = open_for_review(workspace, path, engine, reimport=reimport)
+            info, stale = open_for_review(workspace, path, engine, reimport=reimport, format=format_name)
         except DocumentChangedError:
             again = sys.stdin.isatty() and click.confirm(
                 f"{path} changed since it was imported. Re-import it, keeping the work on unchanged "
                 "segments? (No: review the stored version)", default=True)
-            info, stale = open_for_review(workspace, path, engine, reimport=again or None)
+            info, stale = open_for_review(workspace, path, engine, reimport=again or None, format=format_name)
         if stale:
             click.echo(f"mtfix: reviewing the stored version of {path}: the file on disk differs", err=True)
     except BaseException:
         workspace.close()
         raise
-    from mtfix.formats.text import encode_text
-
     app = ReviewApp(
         workspace,
         info.id,
         export_path=output or default_export_path(path),
         keymap=settings().keymap,
-        encode=lambda text: encode_text(text, info.encoding, info.bom, info.path),
         checker=checker,
     )
     app.run()

@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 import ahocorasick_rs
 
 from mtfix.core.fuzzy import NearMissFinder
-from mtfix.core.models import Concept, Fix, FixKind, Glossary, Term
+from mtfix.core.models import Concept, Fix, FixKind, Glossary, Term, language_matches
 from mtfix.core.normalize import WORD_CHARS, Folded, fold, fold_term, is_word_char
+from mtfix.core.placeholders import placeholder_spans
 from mtfix.core.rules import compile_rule
 
 _SENTENCE_END = re.compile(r"""(?:^|[.!?:;。！？]["'”’)\]]*)\s*["'“‘(\[]*$""")
@@ -102,6 +103,8 @@ class FixEngine:
         ) if self._protected_index else None
         self._may_straddle = _may_straddle(self.entries)
         self._rules = [(rule, compile_rule(rule)) for rule in glossary.rules]
+        self._source_automaton = None  # built when a source text is first given
+        self._source_concepts: list[tuple[str, str]] = []
         self.near_misses = (
             NearMissFinder(self.entries, threshold=fuzzy_threshold, apply=apply_fuzzy)
             if near_misses
@@ -111,20 +114,56 @@ class FixEngine:
         # separator no term contains, so no match can run across two segments.
         self._joinable = not any(_SEPARATOR in key for key in keys)
 
-    def find_fixes(self, text: str) -> list[Fix]:
+    def find_fixes(self, text: str, source: str | None = None) -> list[Fix]:
         """Every fix the glossary proposes for ``text``, ordered by position.
 
         Args:
             text: One segment of the document.
+            source: The segment's source text in bilingual work. A fix that
+                waits for review because its term is also ordinary language
+                ("the big work") is applied when the source holds a
+                source-language term of the same concept (大工).
 
         Returns:
-            Non-overlapping fixes; offsets are into ``text``.
+            Non-overlapping fixes that leave every inline-code placeholder
+            alone; offsets are into ``text``.
         """
         folded = fold(text)
         hits = self._longest.find_matches_as_indexes(folded.text) if self._longest else []
-        return self._fixes(text, folded, hits, None)
+        return self._finish(text, self._fixes(text, folded, hits, None), source)
 
-    def find_fixes_in(self, texts: Sequence[str]) -> list[list[Fix]]:
+    def _finish(self, text: str, fixes: list[Fix], source: str | None) -> list[Fix]:
+        """Drop fixes that would cross or delete a placeholder; let the source decide."""
+        codes = placeholder_spans(text)
+        if codes:
+            fixes = [f for f in fixes if not any(f.start < b and a < f.end for a, b in codes)]
+        if source and any(not f.applied and f.kind is FixKind.TERM for f in fixes):
+            confirmed = {concept for concept, _, _, _ in self.source_terms(source)}
+            fixes = [replace(f, applied=True) if not f.applied and f.kind is FixKind.TERM and f.rule in confirmed
+                     else f for f in fixes]
+        return fixes
+
+    def source_terms(self, source: str) -> list[tuple[str, str, int, int]]:
+        """Source-language terms in a source text: (concept id, preferred target term, start, end)."""
+        if self._source_automaton is None:
+            keys: dict[str, tuple[str, str]] = {}
+            for concept in self.glossary.concepts:
+                preferred = concept.preferred(self.language)
+                if preferred is None:
+                    continue
+                for term in concept.terms:
+                    if not language_matches(term.language, self.language) and (key := fold_term(term.text)):
+                        keys.setdefault(key, (concept.id, preferred.text))
+            self._source_concepts = list(keys.values())
+            self._source_automaton = ahocorasick_rs.AhoCorasick(
+                list(keys), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if keys else False
+        if not self._source_automaton:
+            return []
+        folded = fold(source)
+        return [(*self._source_concepts[i], *folded.span(s, e))
+                for i, s, e in self._source_automaton.find_matches_as_indexes(folded.text)]
+
+    def find_fixes_in(self, texts: Sequence[str], sources: Sequence[str | None] | None = None) -> list[list[Fix]]:
         """The fixes of every segment of a document, as ``find_fixes`` gives them.
 
         Faster than calling ``find_fixes`` per segment: the document is folded
@@ -133,13 +172,15 @@ class FixEngine:
 
         Args:
             texts: The segments of the document, in order.
+            sources: Their source texts in bilingual work (see :meth:`find_fixes`).
 
         Returns:
             For each segment, its fixes; offsets are into that segment.
         """
         texts = list(texts)
+        sources = list(sources) if sources is not None else [None] * len(texts)
         if not self._joinable:
-            return [self.find_fixes(text) for text in texts]
+            return [self.find_fixes(text, source) for text, source in zip(texts, sources, strict=True)]
         folds = [fold(text) for text in texts]
         joined = _SEPARATOR.join([f.text for f in folds])
         offsets = []
@@ -163,7 +204,8 @@ class FixEngine:
             if mine is None and near is None and not every_segment:
                 results.append([])
             else:
-                results.append(self._fixes(text, folds[number], mine or [], near or []))
+                found = self._fixes(text, folds[number], mine or [], near or [])
+                results.append(self._finish(text, found, sources[number]) if found else found)
         return results
 
     def _fixes(self, text: str, folded: Folded, hits: list, anchors: list | None) -> list[Fix]:

@@ -16,11 +16,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import ahocorasick_rs
-
 from mtfix.core.glossary import FixEngine
-from mtfix.core.models import Check, Finding, Glossary, Severity, language_matches
-from mtfix.core.normalize import fold, fold_term
+from mtfix.core.models import Check, Finding, Glossary, Severity
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 
@@ -74,7 +71,6 @@ class QaChecker:
             (check, re.compile(check.pattern, re.IGNORECASE if check.ignore_case else 0))
             for check in glossary.checks
         ]
-        self._source_terms = _SourceTerms(glossary, language)
 
     # --- one segment -----------------------------------------------------------------------
     def check_segment(self, segment: QaSegment) -> list[Finding]:
@@ -113,7 +109,7 @@ class QaChecker:
         if segment.source is not None:
             present = {e.concept.id for e, _, _ in self.engine.term_occurrences(segment.target)
                        if e.replacement is None}
-            for concept, preferred, start, end in self._source_terms.find(segment.source):
+            for concept, preferred, start, end in self.engine.source_terms(segment.source):
                 if concept not in present:
                     found.append(Finding("term_missing", MAJOR,
                                          f"“{segment.source[start:end]}” should be translated “{preferred}”.",
@@ -150,34 +146,6 @@ class QaChecker:
         for index, finding in _inconsistencies(segments, memory_targets):
             found[index].append(finding)
         return {index: findings for index, findings in found.items() if findings}
-
-
-class _SourceTerms:
-    """The source-language terms of the glossary, found in a source text."""
-
-    def __init__(self, glossary: Glossary, language: str):
-        keys: dict[str, tuple[str, str]] = {}
-        for concept in glossary.concepts:
-            preferred = concept.preferred(language)
-            if preferred is None:
-                continue
-            for term in concept.terms:
-                if not language_matches(term.language, language):
-                    keys.setdefault(fold_term(term.text), (concept.id, preferred.text))
-        self._keys = list(keys)
-        self._concepts = list(keys.values())
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if keys else None
-
-    def find(self, source: str) -> list[tuple[str, str, int, int]]:
-        if self._automaton is None:
-            return []
-        folded = fold(source)
-        found = []
-        for i, s, e in self._automaton.find_matches_as_indexes(folded.text):
-            start, end = folded.span(s, e)
-            found.append((*self._concepts[i], start, end))
-        return found
 
 
 # --- the single-segment checks ------------------------------------------------------------

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from mtfix.core.placeholders import PLACEHOLDER
 from mtfix.errors import FormatError
 
-PLACEHOLDER = re.compile(r"<(/?)([gxh])(\d+)(/?)>")
 _SPACES = re.compile(r"[ \t\r\n]+")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 

@@ -202,6 +202,9 @@ class Workspace:
     def _insert_segments(self, conn, document_id: int, document: Document, fixes, carried: dict) -> None:
         next_id = conn.execute("SELECT coalesce(max(id), 0) FROM segments").fetchone()[0] + 1
         segment_rows, fix_rows, decision_rows = [], [], []
+        # A bilingual file may arrive with segments already translated or approved (XLIFF
+        # state, PO fuzzy flag): they start the review as the file says.
+        file_statuses = document.metadata.get("statuses") or [None] * len(document.segments)
         for segment in document.segments:
             proposed = list(fixes.get(segment.index, ()))
             keys = [fix_key(segment.text, f) for f in proposed]
@@ -212,7 +215,7 @@ class Workspace:
                 if ProposedFix(f, _decision(decisions.get(k, ("", None))[1])).accepted
             ]
             target = apply_fixes(segment.text, accepted)
-            status, propagated, edited = SegmentStatus.NEW, 0, 0
+            status, propagated, edited = SegmentStatus(file_statuses[segment.index] or "new"), 0, 0
             if old:
                 status = old["status"]
                 if old["edited"] or status is SegmentStatus.CONFIRMED:

@@ -38,7 +38,6 @@ class ReviewApp(App):
         document_id: The document to review.
         export_path: Where ``ctrl+e`` writes the cleaned text.
         keymap: Binding id to keys, from ``mtfix.toml [keymap]``.
-        encode: Turns the exported text into the bytes of the document's encoding.
         checker: The QA checks; without it no findings are shown.
     """
 
@@ -89,7 +88,6 @@ class ReviewApp(App):
         *,
         export_path: Path | None = None,
         keymap: dict[str, str] | None = None,
-        encode=None,
         checker: QaChecker | None = None,
     ):
         super().__init__()
@@ -98,7 +96,6 @@ class ReviewApp(App):
         self.document_id = document_id
         self.info = workspace.document(document_id)
         self.export_path = export_path
-        self.encode = encode or (lambda text: text.encode("utf-8"))
         self.review = Review(
             workspace.overview(document_id),
             load=partial(workspace.segment, document_id),
@@ -194,6 +191,8 @@ class ReviewApp(App):
         self.post_message(self.ChecksDone(found))
 
     def on_review_app_checks_done(self, message: ChecksDone) -> None:
+        if not self.is_running:  # arrived while the app shuts down: its widgets are gone
+            return
         for index, findings in message.findings.items():
             if index not in self.review.findings:  # a recheck since the run started is newer
                 self.review.set_findings(index, findings)
@@ -225,6 +224,8 @@ class ReviewApp(App):
         self.post_message(self.MatchesFound(index, matches))
 
     def on_review_app_matches_found(self, message: MatchesFound) -> None:
+        if not self.is_running:  # arrived while the app shuts down: its widgets are gone
+            return
         self.matches[message.index] = message.matches
         self.query_one(DetailPanel).show_matches(message.index, self._match_views(message.index))
 
@@ -383,9 +384,10 @@ class ReviewApp(App):
         if answer is None or self.export_path is None:
             return
         from mtfix.formats.atomic import write_atomically
+        from mtfix.workflow import export_bytes
 
-        text = self.workspace.export_text(self.document_id, confirmed_only=answer == "m")
-        write_atomically(self.export_path, self.encode(text))
+        data = export_bytes(self.workspace, self.info, confirmed_only=answer == "m")
+        write_atomically(self.export_path, data)
         self.notify(f"Exported to {self.export_path}.")
 
     def action_help(self) -> None:

@@ -239,3 +239,32 @@ def test_variant_starting_inside_a_protected_term_is_left_alone():
     glossary = Glossary((concept("york", "University of York", "York University"),
                          concept("x", "University of York Press")))
     assert FixEngine(glossary).find_fixes("York University of York Press") == []
+
+
+def test_fixes_never_cross_or_delete_a_placeholder():
+    """Inline codes (<g1>, </g1>, <x2/>) are out of bounds for every fix."""
+    glossary = Glossary(
+        (concept("dut", "Dalian University of Technology", "Dalian University of Science and Technology"),),
+        (Rule("space-before-hyphen", r"(?<=[^\W_]) -(?=[^\W\d_]{2})", "-"),
+         Rule("drop-codes", r"<x\d+/>", "")),
+    )
+    engine = FixEngine(glossary)
+    text = "<g1>Dalian University of Science and Technology</g1> first<x2/> -class and long -term"
+    fixes = engine.find_fixes(text)
+    assert [f.before for f in fixes] == ["Dalian University of Science and Technology", " -"]
+    assert engine.find_fixes("Dalian University of <g1>Science</g1> and Technology") == []
+
+
+def test_source_term_confirms_a_fix_that_waits_for_review():
+    """In bilingual work, 大工 in the source makes "the big work" → "DUT" automatic."""
+    glossary = Glossary((Concept("dut-short", (
+        Term("DUT", P), Term("the big work", D, auto_apply=False), Term("大工", P, language="zh"))),))
+    engine = FixEngine(glossary)
+    text = "Spreading the voice of the big work."
+    assert [f.applied for f in engine.find_fixes(text)] == [False]
+    assert [f.applied for f in engine.find_fixes(text, source="传播大工声音。")] == [True]
+    assert [f.applied for f in engine.find_fixes(text, source="传播声音。")] == [False]
+    assert engine.find_fixes_in([text, text], sources=["传播大工声音。", None]) == [
+        engine.find_fixes(text, "传播大工声音。"), engine.find_fixes(text)]
+    [(concept, preferred, start, end)] = engine.source_terms("传播大工声音。")
+    assert (concept, preferred, "传播大工声音。"[start:end]) == ("dut-short", "DUT", "大工")
