@@ -19,6 +19,7 @@ COMMANDS = {
     "fix": ("mtfix.commands.fix", "fix", "Apply glossary fixes to a document, headless."),
     "glossary": ("mtfix.commands.glossary", "glossary", "Check glossaries; suggest the variants they miss."),
     "qa": ("mtfix.commands.qa", "qa", "QA checks: a table, a report, a gate for pipelines."),
+    "report": ("mtfix.commands.report", "report", "Post-editing report of a review: edit distance, TER, fixes."),
     "tm": ("mtfix.commands.tm", "tm_group", "Translation memory: import, export, search, stats."),
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
@@ -74,21 +73,18 @@ def _excerpt(segment, finding) -> str:
 
 
 def _print_table(rows, texts) -> None:
-    from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
+
+    from mtfix.commands._render import print_table
 
     if not rows:
         return
-    table = Table(show_lines=False)
-    for column in ("seg", "severity", "check", "message", "where"):
-        table.add_column(column, overflow="fold")
     colours = {"critical": "bold red", "major": "yellow", "minor": "cyan"}
-    for index, finding in rows:
-        # Text(...) never interprets markup: segment text goes to the terminal as plain text.
-        table.add_row(str(index + 1), Text(finding.severity.value, style=colours[finding.severity.value]),
-                      Text(finding.check), Text(finding.message), Text(_excerpt(texts[index], finding)))
-    Console().print(table)
+    print_table(("seg", "severity", "check", "message", "where"), (
+        (index + 1, Text(finding.severity.value, style=colours[finding.severity.value]), finding.check,
+         finding.message, _excerpt(texts[index], finding))
+        for index, finding in rows
+    ))
 
 
 def _as_dict(index, finding, texts) -> dict:
@@ -104,18 +100,15 @@ def _json(rows, texts) -> str:
 
 
 def _html(rows, texts, path: Path) -> str:
-    body = "\n".join(
-        f"<tr class='{f.severity.value}'><td>{i + 1}</td><td>{f.severity.value}</td><td>{html.escape(f.check)}</td>"
-        f"<td>{html.escape(f.message)}</td><td>{html.escape(_excerpt(texts[i], f))}</td></tr>"
-        for i, f in rows
+    from mtfix.commands._render import html_page, html_table, text
+
+    table = html_table(
+        ("segment", "severity", "check", "message", "where"),
+        ((i + 1, f.severity.value, f.check, f.message, _excerpt(texts[i], f)) for i, f in rows),
+        numeric=(0,),
+        row_classes=(f.severity.value for _, f in rows),
     )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>QA: {html.escape(path.name)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}}
-.critical td:nth-child(2){{color:#b00;font-weight:bold}}.major td:nth-child(2){{color:#a60}}</style></head>
-<body><h1>QA findings: {html.escape(path.name)}</h1><p>{len(rows)} findings.</p>
-<table><tr><th>segment</th><th>severity</th><th>check</th><th>message</th><th>where</th></tr>
-{body}
-</table></body></html>
-"""
+    body = f"<h1>QA findings: {text(path.name)}</h1>\n<p>{len(rows)} findings.</p>\n{table}"
+    css = (".critical td:nth-child(2){color:var(--critical);font-weight:bold}"
+           ".major td:nth-child(2){color:var(--major)}.minor td:nth-child(2){color:var(--minor)}")
+    return html_page(f"QA: {path.name}", body, css=css)
