@@ -100,7 +100,7 @@ def _json(rows, texts) -> str:
 
 
 def _html(rows, texts, path: Path) -> str:
-    from mtfix.commands._render import html_page, html_table, text
+    from mtfix.formats.html import html_page, html_table, text
 
     table = html_table(
         ("segment", "severity", "check", "message", "where"),

@@ -390,6 +390,22 @@ class ReviewApp(App):
         write_atomically(self.export_path, data)
         self.notify(f"Exported to {self.export_path}.")
 
+    def action_report(self) -> None:
+        """Write the post-editing report (HTML) beside the export and show its totals."""
+        from mtfix.core.report import build_report
+        from mtfix.formats.atomic import write_atomically
+        from mtfix.formats.report import html_report
+
+        if self.export_path is None:
+            return
+        result = build_report(self.info.path, self.workspace.segments(self.document_id),
+                              self.workspace.history(self.document_id))
+        path = self.export_path.with_name(f"{Path(self.info.path).stem}.report.html")
+        write_atomically(path, html_report(result).encode("utf-8"))
+        totals = result.totals
+        self.notify(f"{totals.changed_segments} of {totals.segments} segments changed, "
+                    f"TER {totals.ter:.1f}. Report: {path}", timeout=8)
+
     def action_help(self) -> None:
         """List every key."""
         self.push_screen(HelpScreen(self.key_table()))

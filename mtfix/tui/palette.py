@@ -30,6 +30,8 @@ class ReviewCommands(Provider):
             ("history: undo", app.action_undo, "Undo the last action"),
             ("history: redo", app.action_redo, "Redo the last undone action"),
             ("export: text", app.action_export, "Write the cleaned text"),
+            ("report: post-editing report", app.action_report,
+             "Edit distance, TER and fixes per rule, as an HTML page beside the export"),
             ("view: search", app.action_search, "Show segments containing a text"),
             ("view: next filter", app.action_cycle_filter, "All, unconfirmed, with fixes, with findings"),
             ("help: keys", app.action_help, "List every key"),

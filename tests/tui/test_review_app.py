@@ -333,3 +333,20 @@ async def test_an_edit_is_checked_again_at_once(review):
         await pilot.press("space", "space", "x", "escape")
         await pilot.pause()
         assert "double_space" in [f.check for f in app.review.findings[0]]
+
+
+@pilot_test
+async def test_post_editing_report_from_the_palette(review):
+    """The palette's report action writes the HTML report beside the export."""
+    app = review.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await go_to(pilot, app, 3)
+        await pilot.press("c")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"post-editing report")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+    page = review.export.with_name("article.report.html").read_text(encoding="utf-8")
+    assert "Post-editing report" in page and "confirmed" in page
