@@ -132,17 +132,29 @@ class QaChecker:
         self,
         segments: Sequence[QaSegment],
         memory_targets: Callable[[str], Iterable[str]] | None = None,
+        *,
+        stop: Callable[[], bool] | None = None,
     ) -> dict[int, list[Finding]]:
         """The findings of every segment, the cross-segment checks included.
 
         Args:
             segments: The document's segments.
             memory_targets: Targets the memory holds for a reference text, if any.
+            stop: Asked now and then; when it says True, the run ends early with {}
+                (the review asks when the reviewer quits).
 
         Returns:
             Findings per segment index, only for segments with findings.
         """
-        found = {s.index: self.check_segment(s) for s in segments}
+        found: dict[int, list[Finding]] = {}
+        seen: dict[tuple, list[Finding]] = {}  # repeated segments are checked once
+        for number, segment in enumerate(segments):
+            if stop is not None and number % 500 == 0 and stop():
+                return {}
+            key = (segment.target, segment.source, segment.mt)
+            if key not in seen:
+                seen[key] = self.check_segment(segment)
+            found[segment.index] = list(seen[key])
         for index, finding in _inconsistencies(segments, memory_targets):
             found[index].append(finding)
         return {index: findings for index, findings in found.items() if findings}
@@ -171,13 +183,16 @@ def _repeated_words(target: str) -> list[Finding]:
 
 
 def _unpaired_brackets(target: str) -> list[Finding]:
+    brackets = [(m.start(), m.group()) for m in _BRACKET.finditer(target)]
+    if not brackets:
+        return []
     markers = {m.end() - 1 for m in _LIST_MARKER.finditer(target)}
     stack: list[tuple[str, int]] = []
     unpaired: list[int] = []
-    for i, c in enumerate(target):
-        if c in "([{（【「『《":
+    for i, c in brackets:
+        if c not in _PAIRS:
             stack.append((c, i))
-        elif c in _PAIRS and i not in markers:
+        elif i not in markers:
             if stack and stack[-1][0] == _PAIRS[c]:
                 stack.pop()
             else:
@@ -187,11 +202,14 @@ def _unpaired_brackets(target: str) -> list[Finding]:
             for i in sorted(unpaired)]
 
 
+_BRACKET = re.compile(r"[()\[\]{}（）【】「」『』《》]")
+
+
 def _unpaired_quotes(target: str) -> list[Finding]:
     found = []
-    straight = [i for i, c in enumerate(target) if c == '"']
-    if len(straight) % 2:
-        found.append(Finding("unpaired_quotes", MINOR, "An odd number of \" quotes.", straight[-1], straight[-1] + 1))
+    if target.count('"') % 2:
+        last = target.rfind('"')
+        found.append(Finding("unpaired_quotes", MINOR, "An odd number of \" quotes.", last, last + 1))
     for opening, closing in (("“", "”"), ("「", "」")):
         if target.count(opening) != target.count(closing):
             i = max(target.rfind(opening), target.rfind(closing))
@@ -223,6 +241,8 @@ _URL_EMAIL = re.compile(r"(?:https?://|www\.)[^\s<>\"'“”]+[^\s<>\"'“”.,;
 
 
 def _urls_and_emails(reference: str, target: str) -> list[Finding]:
+    if "@" not in reference and "://" not in reference and "www." not in reference:
+        return []
     return [
         Finding("url_email_mismatch", MAJOR, f"“{m.group()}” is missing from the target.", *m.span(),
                 in_source=True)
@@ -242,12 +262,15 @@ _ARABIC = re.compile(
     r"|(\d+(?:[,，]\d{3})*(?:\.\d+)?)(?:\s*([万亿]))?)",
     re.IGNORECASE,
 )
+_FULL_WIDTH_DIGITS = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _CJK_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]{2,}")
 
 
 def numbers_in(text: str) -> list[tuple[float, int, int]]:
     """The numbers of a text with their spans: digits, ``1600万``, ``16 million``, ``二十``."""
-    text = text.translate({c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)})  # full-width digits
+    ascii_only = text.isascii()
+    if not ascii_only:
+        text = text.translate(_FULL_WIDTH_DIGITS)
     found = []
     for m in _ARABIC.finditer(text):
         if m.group(1) is not None:
@@ -257,7 +280,7 @@ def numbers_in(text: str) -> list[tuple[float, int, int]]:
             if m.group(4):
                 value *= _CJK_SCALES[m.group(4)]
         found.append((value, *m.span()))
-    for m in _CJK_NUMBER.finditer(text):
+    for m in () if ascii_only else _CJK_NUMBER.finditer(text):
         value = _cjk_value(m.group())
         if value is not None and any(c in m.group() for c in "十百千万亿"):
             found.append((float(value), *m.span()))
@@ -343,8 +366,14 @@ def _has_letters(text: str) -> bool:
 
 
 def _mostly_cjk(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(0x2E80 <= ord(c) <= 0x9FFF for c in letters) * 2 > len(letters)
+    if text.isascii():
+        return False
+    letters = len(_LETTER.findall(text))
+    return bool(letters) and len(_CJK.findall(text)) * 2 > letters
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_CJK = re.compile(r"[\u2e80-\u9fff]")
 
 
 def at_or_above(findings: Iterable[Finding], severity: Severity) -> list[Finding]:

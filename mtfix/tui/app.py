@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -180,13 +181,18 @@ class ReviewApp(App):
     @work(thread=True, exclusive=True, group="qa")
     def run_checks(self) -> None:
         """Run every QA check over the document, off the UI thread."""
+        worker = get_current_worker()
         try:
             segments = [_qa_segment(s) for s in self.workspace.segments(self.document_id)]
             memory = self.workspace.memory
             found = self.checker.check_document(
-                segments, memory_targets=lambda text: [m.unit.target for m in memory.exact(text)])
+                segments, memory_targets=lambda text: [m.unit.target for m in memory.exact(text)],
+                stop=lambda: worker.is_cancelled)
         except Exception:  # the review goes on without findings
-            log.exception("QA checks failed")
+            if not worker.is_cancelled:  # after quitting, a closed workspace is expected
+                log.exception("QA checks failed")
+            return
+        if worker.is_cancelled:
             return
         self.post_message(self.ChecksDone(found))
 
@@ -462,6 +468,7 @@ class ReviewApp(App):
         return list(self.workspace.fix_rules(self.document_id))
 
     def on_unmount(self) -> None:
+        self.workers.cancel_all()  # a QA run notices and ends, so quitting is immediate
         self.workspace.close()
 
 
