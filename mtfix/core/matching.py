@@ -64,7 +64,16 @@ def text_hash(text: str) -> int:
     Args:
         text: A segment; it is normalised first.
     """
-    digest = hashlib.blake2b(normalise(text).encode("utf-8"), digest_size=8).digest()
+    return normalised_hash(normalise(text))
+
+
+def normalised_hash(normalised: str) -> int:
+    """:func:`text_hash` of a text already :func:`normalise`-d (saves normalising twice).
+
+    Args:
+        normalised: Output of :func:`normalise`.
+    """
+    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 

@@ -9,6 +9,10 @@ Versions:
        audit), translation-memory units.
     2. The persisted word index of the memory (``tm_postings``, ``tm_postings_new``) that
        fuzzy lookup starts from; built for the units already present.
+    3. The word index split by length class, each posting carrying the unit's length
+       (``tm_postings(word, bucket, chunk, n, postings)``), so lookups read only units of
+       a possible length and rank candidates without reading ``tm_units``; rebuilt from the
+       units present.
 """
 
 from __future__ import annotations
@@ -141,6 +145,26 @@ CREATE TABLE tm_postings_new (
 ) WITHOUT ROWID;
 """
 
+SCHEMA_V3 = """
+DROP TABLE tm_postings;
+DROP TABLE tm_postings_new;
+CREATE TABLE tm_postings (
+    word TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    chunk INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE UNIQUE INDEX tm_postings_by_word ON tm_postings(word, bucket, chunk, n);
+CREATE TABLE tm_postings_new (
+    word TEXT NOT NULL,
+    bucket INTEGER NOT NULL,
+    unit_id INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    PRIMARY KEY (word, bucket, unit_id)
+) WITHOUT ROWID;
+"""
+
 
 def _v1(conn: sqlite3.Connection) -> None:
     for statement in SCHEMA_V1.split(";"):
@@ -149,7 +173,14 @@ def _v1(conn: sqlite3.Connection) -> None:
 
 
 def _v2(conn: sqlite3.Connection) -> None:
+    # the version-2 index is built by the next step, in the same transaction
     for statement in SCHEMA_V2.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V3.split(";"):
         if statement.strip():
             conn.execute(statement)
     from mtfix.store.tm_index import rebuild
@@ -157,7 +188,7 @@ def _v2(conn: sqlite3.Connection) -> None:
     rebuild(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 """MIGRATIONS[n] brings a file from version n to version n + 1."""
 
 LATEST = len(MIGRATIONS)

@@ -1,61 +1,113 @@
 """The persisted word index that fuzzy memory lookup starts from.
 
 Why this design (measured, see ``benchmarks/bench_tm.py``): a memory unit that is at least
-70-75% similar to a query shares most of its words, and above all its rarer words. So the
-index maps each case-folded word of a unit's source to the ids of the units that contain
-it; a lookup reads the posting lists of the query's rarest words, ranks units by the
-characters of the words they share with the query (a cheap stand-in for character
-similarity), and hands the best few hundred to rapidfuzz for the real score. Frequent words
-("the", "of") are skipped once enough postings have been read: they rank nothing.
+70-75% similar to a query shares most of its words, and above all its rarer words, and its
+length is close to the query's (``fuzz.ratio`` is at most ``200 * shorter / (sum of
+lengths)``). So the index maps each case-folded word of a unit's source, *per length class*,
+to the ids and lengths of the units that contain it. A lookup reads, for the length classes
+the threshold allows, the posting lists of the query's rarest words, estimates each unit's
+score from the characters of the words it shares with the query and its length, and hands
+the best few dozen to rapidfuzz for the real score. Frequent words ("the", "of") are skipped
+once enough postings have been read: they rank nothing. Splitting lists by length is what
+keeps short queries made of common words fast and found: only the short units that contain
+"the" are read, not all of them.
 
 Storage, all in the workspace file so nothing is rebuilt at start-up:
 
-- ``tm_postings(word, chunk, ids)``: posting lists as blobs of little-endian uint32 unit ids,
-  written in chunks by bulk imports (memory stays bounded while a large file is imported);
-- ``tm_postings_new(word, unit_id)``: one row per posting added by a confirmation, so one
-  confirmation writes a few small rows instead of rewriting large blobs. Bulk imports fold
-  these rows into a chunk.
+- ``tm_postings(word, bucket, chunk, n, postings)``: ``n`` postings as a blob of
+  little-endian uint32 pairs (unit id, normalised source length), written in chunks by bulk
+  imports (memory stays bounded while a large file is imported);
+- ``tm_postings_new(word, bucket, unit_id, length)``: one row per posting added by a
+  confirmation, so one confirmation writes a few small rows instead of rewriting large
+  blobs. Bulk imports fold these rows into a chunk.
 
-Units that are deleted or changed stay in posting lists until :func:`rebuild`; lookups
-verify every candidate against ``tm_units``, so a stale posting costs time, never a wrong
-answer.
+Units that are deleted stay in posting lists until :func:`rebuild`; lookups verify every
+candidate against ``tm_units``, so a stale posting costs time, never a wrong answer. (A
+unit's source never changes: confirmations only change its target.)
 """
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
-import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection
 
 import numpy as np
 
 from mtfix.core.matching import index_words, normalise
 
-FLUSH_POSTINGS = 2_000_000
-"""Postings a bulk import keeps in memory before writing a chunk (8 MB of ids)."""
+FLUSH_POSTINGS = 750_000
+"""Postings a bulk import keeps in memory before writing a chunk (9 MB, and about as much
+again while the chunk is sorted: the peak of an import's memory)."""
 
-READ_BUDGET = 60_000
+READ_BUDGET = 10_000
 """Postings a lookup reads at most, beyond its :data:`MIN_WORDS` rarest words."""
 
 MIN_WORDS = 3
 """A lookup always reads the posting lists of this many of the query's rarest words."""
 
 CANDIDATES = 1000
-"""How many units, ranked by shared word characters, a lookup considers."""
+"""How many units, ranked by estimated score, a lookup returns at most."""
 
-_NATIVE_LITTLE = sys.byteorder == "little"
+SPLIT_MIN = 512
+"""A word with fewer postings than this in a chunk gets one row for all lengths
+(:data:`ANY_LENGTH`) instead of one per length class: rare words are read whole anyway,
+and one row costs less to read than ten."""
+
+ANY_LENGTH = -1
+"""The ``bucket`` of a row that holds postings of every length."""
+
+MAX_LENGTH = 0xFFFF
+"""Lengths are stored up to this; longer sources are indexed as this long."""
 
 
-def _to_blob(ids: array) -> bytes:
-    if not _NATIVE_LITTLE:
-        ids = array("I", ids)
-        ids.byteswap()
-    return ids.tobytes()
+def _bucket_bounds() -> list[int]:
+    # integer arithmetic only, so the classes are the same on every machine
+    bounds = [0, 1]
+    while bounds[-1] <= MAX_LENGTH:
+        bounds.append(max(bounds[-1] + 1, bounds[-1] * 11 // 10))
+    return bounds
+
+
+_BOUNDS = _bucket_bounds()
+"""Length class ``k`` holds lengths in ``[_BOUNDS[k], _BOUNDS[k + 1])``: each about 10% wide."""
+
+_BUCKET_OF = [bisect.bisect_right(_BOUNDS, n) - 1 for n in range(1024)]
+
+_BUCKETS = (
+    np.searchsorted(np.asarray(_BOUNDS), np.arange(MAX_LENGTH + 1), side="right") - 1
+).astype(np.int64)
+"""The length class of every length, for numpy."""
+
+
+def length_bucket(length: int) -> int:
+    """The length class of a normalised source of ``length`` characters."""
+    if length < 1024:
+        return _BUCKET_OF[length]
+    return bisect.bisect_right(_BOUNDS, min(length, MAX_LENGTH)) - 1
+
+
+def length_range(length: int, threshold: float) -> tuple[int, int]:
+    """The source lengths that can reach ``threshold`` against a query of ``length``.
+
+    ``fuzz.ratio`` is at most ``200 * min(a, b) / (a + b)``; the range is widened by one
+    character on each side so rounding never drops a unit.
+    """
+    t = min(max(threshold, 1.0), 100.0)
+    low = int(length * t / (200 - t)) - 1
+    high = int(length * (200 - t) / t) + 1
+    return max(low, 0), min(high, MAX_LENGTH)
 
 
 class IndexBuilder:
     """Collects postings of many units and writes them as chunks (bulk imports).
+
+    Postings are held flat, two numbers each (the word's number in this chunk, and
+    ``length << 32 | unit id``), and grouped by word and length class with numpy when a
+    chunk is written: a dict of small arrays per word would cost five times the memory.
+    Written little-endian, ``length << 32 | unit id`` is exactly the (id, length) uint32
+    pair of the stored blob.
 
     Args:
         conn: A connection inside the import's write transaction.
@@ -63,55 +115,86 @@ class IndexBuilder:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.lists: dict[str, array] = {}
-        self.pending = 0
+        self.vocabulary: dict[str, int] = {}
+        self.word_numbers = array("I")
+        self.codes = array("Q")
         row = conn.execute("SELECT coalesce(max(chunk), 0) FROM tm_postings").fetchone()
         self.next_chunk = row[0] + 1
 
-    def add(self, unit_id: int, words: Iterable[str]) -> None:
-        """Index one unit under its words."""
-        lists = self.lists
-        n = 0
-        for word in words:
-            try:
-                lists[word].append(unit_id)
-            except KeyError:
-                lists[word] = array("I", (unit_id,))
-            n += 1
-        self.pending += n
-        if self.pending >= FLUSH_POSTINGS:
+    def add(self, unit_id: int, length: int, words: Collection[str]) -> None:
+        """Index one unit (its normalised source is ``length`` long) under its words."""
+        vocabulary = self.vocabulary
+        number = vocabulary.setdefault
+        self.word_numbers.extend([number(word, len(vocabulary)) for word in words])
+        self.codes.extend([min(length, MAX_LENGTH) << 32 | unit_id] * len(words))
+        if len(self.codes) >= FLUSH_POSTINGS:
             self.flush()
 
     def flush(self) -> None:
         """Write what was collected as one new chunk."""
-        if not self.lists:
+        if not self.codes:
             return
         chunk = self.next_chunk
+        words = list(self.vocabulary)
+        numbers = np.frombuffer(self.word_numbers, dtype=np.uint32)
+        codes = np.frombuffer(self.codes, dtype=np.uint64)
+        buckets = _BUCKETS[(codes >> np.uint64(32)).astype(np.intp)]
+        rare = np.bincount(numbers, minlength=len(words)) < SPLIT_MIN
+        buckets[rare[numbers]] = ANY_LENGTH
+        # one sort key, word then length class (+1 so ANY_LENGTH sorts first); a stable
+        # sort keeps ids ascending within a row. Temporaries are few: this is the peak of
+        # an import's memory.
+        key = numbers.astype(np.int64)
+        key <<= 16
+        key |= buckets + 1
+        del buckets
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        codes = codes[order].astype("<u8", copy=False)
+        del order
+        starts = [0, *(np.flatnonzero(key[1:] != key[:-1]) + 1).tolist()]
+        ends = [*starts[1:], len(codes)]
+        row_keys = key[starts].tolist()
+        del key
         self.conn.executemany(
-            "INSERT INTO tm_postings(word, chunk, ids) VALUES (?, ?, ?)",
-            ((word, chunk, _to_blob(ids)) for word, ids in self.lists.items()),
+            "INSERT INTO tm_postings(word, bucket, chunk, n, postings) VALUES (?, ?, ?, ?, ?)",
+            (
+                (
+                    words[k >> 16],
+                    (k & 0xFFFF) - 1,
+                    chunk,
+                    end - start,
+                    codes[start:end].tobytes(),
+                )
+                for k, start, end in zip(row_keys, starts, ends, strict=True)
+            ),
         )
         self.next_chunk += 1
-        self.lists = {}
-        self.pending = 0
+        self.vocabulary = {}
+        self.word_numbers = array("I")
+        self.codes = array("Q")
 
 
 def add_unit(conn: sqlite3.Connection, unit_id: int, source: str) -> None:
     """Index one new unit (a confirmation): a few small rows, no blob rewritten."""
+    normalised = normalise(source)
+    length = min(len(normalised), MAX_LENGTH)
+    bucket = length_bucket(length)
     conn.executemany(
-        "INSERT OR IGNORE INTO tm_postings_new(word, unit_id) VALUES (?, ?)",
-        ((word, unit_id) for word in index_words(normalise(source))),
+        "INSERT OR IGNORE INTO tm_postings_new(word, bucket, unit_id, length) VALUES (?, ?, ?, ?)",
+        ((word, bucket, unit_id, length) for word in index_words(normalised)),
     )
 
 
 def fold_new_postings(conn: sqlite3.Connection) -> None:
     """Move the per-confirmation rows into one chunk (called by bulk imports)."""
+    if conn.execute("SELECT 1 FROM tm_postings_new LIMIT 1").fetchone() is None:
+        return
     builder = IndexBuilder(conn)
-    for word, unit_id in conn.execute("SELECT word, unit_id FROM tm_postings_new ORDER BY word, unit_id"):
-        postings = builder.lists.get(word)
-        if postings is None:
-            postings = builder.lists[word] = array("I")
-        postings.append(unit_id)
+    for word, bucket, unit_id, length in conn.execute(
+        "SELECT word, bucket, unit_id, length FROM tm_postings_new ORDER BY bucket, word, unit_id"
+    ):
+        builder.add(unit_id, length, (word,))
     builder.flush()
     conn.execute("DELETE FROM tm_postings_new")
 
@@ -122,7 +205,8 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM tm_postings_new")
     builder = IndexBuilder(conn)
     for unit_id, source in conn.execute("SELECT id, source FROM tm_units ORDER BY id"):
-        builder.add(unit_id, index_words(normalise(source)))
+        normalised = normalise(source)
+        builder.add(unit_id, len(normalised), index_words(normalised))
     builder.flush()
 
 
@@ -130,39 +214,53 @@ def candidates(
     conn: sqlite3.Connection,
     normalised_query: str,
     *,
+    threshold: float = 0.0,
     limit: int | None = None,
     budget: int | None = None,
-) -> list[tuple[int, float]]:
-    """The units most likely to be similar to the query, best first, with their weight.
+) -> tuple[list[tuple[int, float]], float]:
+    """The units most likely to be similar to the query, best first, with their estimate.
 
     Args:
         conn: A connection (a read transaction keeps the answer consistent).
         normalised_query: The query, already :func:`~mtfix.core.matching.normalise`-d.
+        threshold: The lowest score wanted: units whose length alone keeps them under it
+            are never read.
         limit: How many ids to return at most (default :data:`CANDIDATES`).
         budget: How many postings to read beyond the :data:`MIN_WORDS` rarest words
             (default :data:`READ_BUDGET`).
 
     Returns:
-        (unit id, characters of the query's words it shares) pairs, ordered by shared
-        characters (descending), then id: the same answer for the same data on every run.
+        (unit id, estimated score) pairs, the estimate being ``200 * shared word characters
+        / (sum of lengths)``, ordered by estimate (descending), then id: the same answer for
+        the same data on every run; and by how much at most an estimate is low because
+        frequent words of the query were skipped (0 when every word was read): a caller
+        should score for real every unit within that much of the best ones.
     """
     limit = limit or CANDIDATES
     budget = budget or READ_BUDGET
     words = sorted(index_words(normalised_query))
     if not words:
-        return []
+        return [], 0.0
+    lq = len(normalised_query)
+    low, high = length_range(lq, threshold)
+    first, last = length_bucket(low), length_bucket(high)
+    # one range scan per word (the ANY_LENGTH row sorts first), not one probe per class
+    in_range = "bucket BETWEEN ? AND ? AND (bucket = ? OR bucket >= ?)"
+    buckets = [ANY_LENGTH, last, ANY_LENGTH, first]
     marks = ",".join("?" * len(words))
     frequency = dict(
         conn.execute(
-            f"SELECT word, sum(length(ids)) / 4 FROM tm_postings WHERE word IN ({marks}) GROUP BY word",
-            words,
+            f"SELECT word, sum(n) FROM tm_postings WHERE word IN ({marks}) "
+            f"AND {in_range} GROUP BY word",
+            [*words, *buckets],
         ).fetchall()
     )
-    new_postings: dict[str, list[int]] = {}
-    for word, unit_id in conn.execute(
-        f"SELECT word, unit_id FROM tm_postings_new WHERE word IN ({marks})", words
+    new_postings: dict[str, list[tuple[int, int]]] = {}
+    for word, unit_id, length in conn.execute(
+        f"SELECT word, unit_id, length FROM tm_postings_new WHERE word IN ({marks}) AND bucket BETWEEN ? AND ?",
+        [*words, first, last],
     ):
-        new_postings.setdefault(word, []).append(unit_id)
+        new_postings.setdefault(word, []).append((unit_id, length))
     known = [w for w in words if w in frequency or w in new_postings]
     known.sort(key=lambda w: (frequency.get(w, 0) + len(new_postings.get(w, ())), w))
     chosen: list[str] = []
@@ -173,37 +271,71 @@ def candidates(
             break
         chosen.append(word)
         read += size
+    skipped = sum(len(w) for w in known[len(chosen) :])
+    slack = 200.0 * skipped / (lq + max(low, 1))
     if not chosen:
-        return []
-    id_parts: list[np.ndarray] = []
-    weight_parts: list[np.ndarray] = []
+        return [], slack
+    blobs: list[bytes] = []
+    counts: list[int] = []
+    weights_of: list[int] = []
     stored = [w for w in chosen if w in frequency]
     if stored:
         marks = ",".join("?" * len(stored))
-        for word, blob in conn.execute(
-            f"SELECT word, ids FROM tm_postings WHERE word IN ({marks})", stored
+        for word, n, blob in conn.execute(
+            f"SELECT word, n, postings FROM tm_postings WHERE word IN ({marks}) AND {in_range}",
+            [*stored, *buckets],
         ):
-            ids = np.frombuffer(blob, dtype="<u4")
-            id_parts.append(ids)
-            weight_parts.append(np.full(len(ids), len(word), dtype=np.float64))
+            blobs.append(blob)
+            counts.append(n)
+            weights_of.append(len(word))
+    extra_pairs: list[tuple[int, int]] = []
     for word in chosen:
         extra = new_postings.get(word)
         if extra:
-            id_parts.append(np.asarray(extra, dtype=np.uint32))
-            weight_parts.append(np.full(len(extra), len(word), dtype=np.float64))
-    if not id_parts:
-        return []
-    ids = np.concatenate(id_parts)
-    weights = np.concatenate(weight_parts)
-    scores = np.bincount(ids, weights=weights)
-    present = np.flatnonzero(scores)
-    values = scores[present]
+            extra_pairs.extend(extra)
+            counts.append(len(extra))
+            weights_of.append(len(word))
+    if not counts:
+        return [], slack
+    pairs = np.frombuffer(b"".join(blobs), dtype="<u4")
+    if extra_pairs:
+        pairs = np.concatenate(
+            [pairs, np.asarray(extra_pairs, dtype=np.uint32).ravel()]
+        )
+    pairs = pairs.reshape(-1, 2)
+    ids = pairs[:, 0]
+    lengths = pairs[:, 1]
+    weights = np.repeat(np.asarray(weights_of, dtype=np.float64), counts)
+    keep = (lengths >= low) & (lengths <= high)
+    if not keep.all():
+        ids, lengths, weights = ids[keep], lengths[keep], weights[keep]
+    if not len(ids):
+        return [], slack
+    base = int(ids.min())
+    span = int(ids.max()) - base + 1
+    if span <= 8 * len(ids) + 4096:
+        # ids close together (a small memory): counting over the span beats sorting
+        offsets = ids.astype(np.intp) - base
+        dense = np.bincount(offsets, weights=weights, minlength=span)
+        dense_length = np.zeros(span, dtype=np.float64)
+        dense_length[offsets] = lengths
+        index = np.flatnonzero(dense)
+        present, shared, unit_length = index + base, dense[index], dense_length[index]
+    else:
+        # ids spread over a large memory: a dense array over them would cost more
+        present, position = np.unique(ids, return_inverse=True)
+        shared = np.bincount(position, weights=weights)
+        unit_length = np.empty(len(present), dtype=np.float64)
+        unit_length[position] = lengths
+    values = 200.0 * shared / (lq + unit_length)
     if len(present) > limit:
         top = np.argpartition(-values, limit - 1)[:limit]
-        threshold = values[top].min()
-        above = present[values > threshold]
-        ties = present[values == threshold][: limit - len(above)]  # ascending ids
-        present = np.concatenate([above, ties])
-        values = scores[present]
+        cut = values[top].min()
+        above = np.flatnonzero(values > cut)
+        ties = np.flatnonzero(values == cut)[: limit - len(above)]  # ascending ids
+        chosen_idx = np.concatenate([above, ties])
+        present, values = present[chosen_idx], values[chosen_idx]
     order = np.lexsort((present, -values))
-    return list(zip(present[order].tolist(), values[order].tolist(), strict=True))
+    return list(
+        zip(present[order].tolist(), values[order].tolist(), strict=True)
+    ), slack

@@ -43,6 +43,28 @@ def test_previous_version_is_upgraded_and_its_units_indexed(tmp_path):
     assert user_version(path) == LATEST
 
 
+def test_version_2_file_gets_the_length_split_index(tmp_path):
+    """A version-2 file (one posting list per word) is re-indexed by length class on open."""
+    path = tmp_path / "v2.mtfix"
+    old = Database(path, schema_version=2)
+    conn = old.connection()
+    for n, source in enumerate(["The harbour museum opens on Monday.", "A much longer sentence about the harbour."]):
+        conn.execute(
+            "INSERT INTO tm_units(source, target, source_language, target_language, source_hash, created, changed) "
+            "VALUES (?, ?, 'en', 'fr', 0, 'x', 'x')",
+            (source, f"target {n}"),
+        )
+    conn.execute("INSERT INTO tm_postings(word, chunk, ids) VALUES ('harbour', 1, x'0100000002000000')")
+    old.close()
+    assert user_version(path) == 2
+    with TranslationMemory(path) as tm:
+        [match] = tm.fuzzy("The harbour museum opens on Tuesday.")
+        assert match.unit.target == "target 0"
+        columns = [row[1] for row in tm.db.connection().execute("PRAGMA table_info(tm_postings)")]
+        assert columns == ["word", "bucket", "chunk", "n", "postings"]
+    assert user_version(path) == LATEST == 3
+
+
 def test_a_newer_file_is_refused(tmp_path):
     """A workspace written by a newer mtfix is not touched."""
     path = tmp_path / "future.mtfix"
