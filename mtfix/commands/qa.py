@@ -28,7 +28,8 @@ def qa(ctx, path: Path, glossaries, report: Path | None, fail_on: str, reviewed:
     Without --reviewed the file's text is checked as it stands (bilingual
     formats against their source). With --reviewed the targets of the file's
     review in the workspace are checked against the MT they were edited from,
-    and against the memory (the same source translated two ways).
+    and against the memory (the same source translated two ways); findings
+    dismissed in the review are left out.
     """
     from mtfix.commands._common import read_input
     from mtfix.core.qa import QaChecker, QaSegment, at_or_above
@@ -45,6 +46,10 @@ def qa(ctx, path: Path, glossaries, report: Path | None, fail_on: str, reviewed:
                         for s in workspace.segments(info.id)]
             found = checker.check_document(
                 segments, memory_targets=lambda text: [m.unit.target for m in workspace.memory.exact(text)])
+            dismissed = workspace.dismissals(info.id)
+            found = {index: kept for index, findings in found.items()
+                     if (kept := [f for f in findings if (f.check, _span(segments[index], f)) not in
+                                  dismissed.get(index, {})])}
     else:
         data, name = read_input(str(path))
         document = read_text(data=data, name=name)
@@ -64,6 +69,11 @@ def qa(ctx, path: Path, glossaries, report: Path | None, fail_on: str, reviewed:
                f"({', '.join(f'{k} {v}' for k, v in counts.items())})", err=True)
     if failing:
         ctx.exit(1)
+
+
+def _span(segment, finding) -> str:
+    text = (segment.reference if finding.in_source else segment.target) or ""
+    return text[finding.start : finding.end]
 
 
 def _excerpt(segment, finding) -> str:

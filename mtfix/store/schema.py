@@ -13,6 +13,8 @@ Versions:
        (``tm_postings(word, bucket, chunk, n, postings)``), so lookups read only units of
        a possible length and rank candidates without reading ``tm_units``; rebuilt from the
        units present.
+    4. A word count per segment (so a review opens without reading every text), and
+       ``dismissals``: QA findings a reviewer dismissed, with the reason.
 """
 
 from __future__ import annotations
@@ -188,7 +190,30 @@ def _v3(conn: sqlite3.Connection) -> None:
     rebuild(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+SCHEMA_V4 = """
+ALTER TABLE segments ADD COLUMN words INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE dismissals (
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (segment_id, check_id, excerpt)
+) WITHOUT ROWID;
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for statement in SCHEMA_V4.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.executemany(
+        "UPDATE segments SET words = ? WHERE id = ?",
+        [(len(mt.split()), segment_id) for segment_id, mt in conn.execute("SELECT id, mt FROM segments")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 """MIGRATIONS[n] brings a file from version n to version n + 1."""
 
 LATEST = len(MIGRATIONS)

@@ -53,6 +53,7 @@ from mtfix.core.matching import text_hash
 from mtfix.core.models import (
     Document,
     DocumentInfo,
+    Finding,
     Fix,
     FixDecision,
     FixKind,
@@ -224,7 +225,7 @@ class Workspace:
             segment_rows.append(
                 (next_id, document_id, segment.index, segment.text, segment.source, segment.separator,
                  segment.paragraph, segment.id, text_hash(segment.text), target, status.value,
-                 propagated, edited)
+                 propagated, edited, len(segment.text.split()))
             )
             for ordinal, (f, k) in enumerate(zip(proposed, keys, strict=True)):
                 fix_rows.append((next_id, ordinal, f.start, f.end, f.before, f.after, f.rule, str(f.kind),
@@ -234,7 +235,7 @@ class Workspace:
             next_id += 1
         conn.executemany(
             "INSERT INTO segments(id, document_id, idx, mt, source, separator, paragraph, unit_id, mt_hash, "
-            "target, status, propagated, edited) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "target, status, propagated, edited, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             segment_rows,
         )
         conn.executemany(
@@ -375,9 +376,9 @@ class Workspace:
         ))
         statuses = {status.value: status for status in SegmentStatus}
         return [
-            SegmentSummary(index, statuses[status], len(mt.split()), open_fixes.get(index, 0))
-            for index, status, mt in conn.execute(
-                "SELECT idx, status, mt FROM segments WHERE document_id = ? ORDER BY idx", (document_id,)
+            SegmentSummary(index, statuses[status], words, open_fixes.get(index, 0))
+            for index, status, words in conn.execute(
+                "SELECT idx, status, words FROM segments WHERE document_id = ? ORDER BY idx", (document_id,)
             )
         ]
 
@@ -389,6 +390,39 @@ class Workspace:
             (document_id,),
         )
         return dict(rows.fetchall())
+
+    # --- QA dismissals ----------------------------------------------------------------
+    def dismiss_finding(self, document_id: int, index: int, finding: Finding, excerpt: str, reason: str) -> None:
+        """Remember that a QA finding of a segment is not a problem, and why.
+
+        A dismissed finding (the same check on the same text) is not shown again for
+        that segment. This is an annotation, not an undo step.
+
+        Args:
+            document_id: The document.
+            index: The segment.
+            finding: The finding dismissed.
+            excerpt: The text the finding points at: what makes it the same finding later.
+            reason: Why it is not a problem, in the reviewer's words.
+        """
+        with self.db.write() as conn:
+            row = _load_row(conn, document_id, index)
+            conn.execute(
+                "INSERT OR REPLACE INTO dismissals(segment_id, check_id, excerpt, reason, created) "
+                "VALUES (?,?,?,?,?)",
+                (row.id, finding.check, excerpt, reason, now_iso()),
+            )
+
+    def dismissals(self, document_id: int) -> dict[int, dict[tuple[str, str], str]]:
+        """Dismissed findings per segment index: (check, excerpt) -> reason."""
+        found: dict[int, dict[tuple[str, str], str]] = defaultdict(dict)
+        for index, check, excerpt, reason in self.db.connection().execute(
+            "SELECT s.idx, d.check_id, d.excerpt, d.reason FROM dismissals d "
+            "JOIN segments s ON s.id = d.segment_id WHERE s.document_id = ?",
+            (document_id,),
+        ):
+            found[index][(check, excerpt)] = reason
+        return dict(found)
 
     def find_segments(self, document_id: int, text: str) -> list[int]:
         """Indices of the segments whose MT text, source or target contains ``text``.

@@ -58,6 +58,7 @@ class ReviewApp(App):
         Binding("slash", "search", "Search", show=False, id="review.search"),
         Binding("f", "cycle_filter", "Filter", show=False, id="review.filter"),
         Binding("n", "next_unconfirmed", "Next unconfirmed", show=False, id="review.next_unconfirmed"),
+        Binding("i", "dismiss_findings", "Dismiss findings", show=False, id="review.dismiss_findings"),
         Binding("ctrl+e", "export", "Export", show=False, id="review.export"),
         Binding("question_mark", "help", "Help", id="review.help"),
         Binding("ctrl+q", "quit", "Quit", show=False, id="review.quit"),
@@ -103,6 +104,7 @@ class ReviewApp(App):
             find=partial(workspace.find_segments, document_id),
         )
         self.matches: dict[int, list[TmMatch]] = {}
+        self.dismissed = workspace.dismissals(document_id)
         self._keymap = keymap or {}
 
     # --- layout ----------------------------------------------------------------------------
@@ -201,7 +203,7 @@ class ReviewApp(App):
             return
         for index, findings in message.findings.items():
             if index not in self.review.findings:  # a recheck since the run started is newer
-                self.review.set_findings(index, findings)
+                self.review.set_findings(index, self._undismissed(index, findings))
         self.query_one(SegmentList).refresh_rows()
         self.show_detail()
 
@@ -210,7 +212,39 @@ class ReviewApp(App):
         if self.checker is None:
             return
         kept = [f for f in self.review.findings.get(state.index, []) if f.check in CROSS_SEGMENT_CHECKS]
-        self.review.set_findings(state.index, self.checker.check_segment(_qa_segment(state)) + kept)
+        found = self.checker.check_segment(_qa_segment(state)) + kept
+        self.review.set_findings(state.index, self._undismissed(state.index, found))
+
+    def _undismissed(self, index: int, findings: list[Finding]) -> list[Finding]:
+        dismissed = self.dismissed.get(index, {})
+        if not dismissed:
+            return findings
+        state = self.review.state(index)
+        return [f for f in findings if (f.check, finding_excerpt(state, f)) not in dismissed]
+
+    def action_dismiss_findings(self) -> None:
+        """Dismiss the segment's QA findings, with a reason; they are not shown again."""
+        state = self.current_state()
+        findings = self.review.findings.get(state.index, []) if state is not None else []
+        if not findings:
+            self.notify("No QA findings here.")
+            return
+
+        def dismiss(reason: str | None) -> None:
+            if not reason:
+                return
+            for finding in findings:
+                excerpt = finding_excerpt(state, finding)
+                self.workspace.dismiss_finding(self.document_id, state.index, finding, excerpt, reason)
+                self.dismissed.setdefault(state.index, {})[(finding.check, excerpt)] = reason
+            self.review.set_findings(state.index, [])
+            position = self.review.position_of(state.index)
+            if position is not None:
+                self.query_one(SegmentList).refresh_row(position)
+            self.show_detail()
+
+        self.push_screen(LineScreen(f"Dismiss {len(findings)} finding(s) of segment {state.index + 1}. "
+                                    "Why are they not a problem?"), dismiss)
 
     # --- memory lookups ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="memory")
@@ -470,6 +504,12 @@ class ReviewApp(App):
     def on_unmount(self) -> None:
         self.workers.cancel_all()  # a QA run notices and ends, so quitting is immediate
         self.workspace.close()
+
+
+def finding_excerpt(state: SegmentState, finding: Finding) -> str:
+    """The text a finding points at: what identifies it when it is found again."""
+    text = (state.source if state.source is not None else state.mt) if finding.in_source else state.target
+    return text[finding.start : finding.end]
 
 
 def _qa_segment(state: SegmentState) -> QaSegment:

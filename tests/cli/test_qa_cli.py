@@ -77,3 +77,24 @@ def test_reviewed_targets_are_checked_against_their_mt(run, tmp_path):
     result = run("qa", str(document), "--reviewed", "--db", str(db), "--fail-on", "major")
     assert result.exit_code == 1
     assert "number_mismatch" in result.stdout
+
+
+def test_reviewed_leaves_out_dismissed_findings(run, tmp_path):
+    """A finding dismissed in the review no longer fails the gate."""
+    from mtfix.core.glossary import FixEngine
+    from mtfix.core.models import Glossary
+    from mtfix.core.qa import QaChecker, QaSegment
+    from mtfix.store.workspace import Workspace
+    from mtfix.workflow import open_for_review
+
+    document = tmp_path / "doc.txt"
+    document.write_text("We signed 46 agreements.\n", encoding="utf-8")
+    db = tmp_path / "work.sqlite"
+    with Workspace(db) as workspace:
+        info, _ = open_for_review(workspace, document, FixEngine(Glossary()))
+        state = workspace.set_target(info.id, 0, "We signed many agreements.")
+        [finding] = QaChecker().check_segment(QaSegment(0, state.target, mt=state.mt))
+        workspace.dismiss_finding(info.id, 0, finding, state.mt[finding.start:finding.end], "client asked")
+    result = run("qa", str(document), "--reviewed", "--db", str(db), "--fail-on", "major")
+    assert result.exit_code == 0
+    assert "number_mismatch" not in result.stdout

@@ -62,7 +62,7 @@ def test_version_2_file_gets_the_length_split_index(tmp_path):
         assert match.unit.target == "target 0"
         columns = [row[1] for row in tm.db.connection().execute("PRAGMA table_info(tm_postings)")]
         assert columns == ["word", "bucket", "chunk", "n", "postings"]
-    assert user_version(path) == LATEST == 3
+    assert user_version(path) == LATEST
 
 
 def test_a_newer_file_is_refused(tmp_path):
@@ -92,3 +92,30 @@ def test_two_opens_upgrade_once(tmp_path):
         tm.add(TmUnit("One.", "Eins."))
     with TranslationMemory(path) as tm:
         assert len(tm) == 1
+
+
+def test_version_3_file_gets_word_counts_and_dismissals(tmp_path):
+    """A version-3 workspace with a document opens: word counts filled in, findings dismissable."""
+    from mtfix.core.models import Document, Finding, Segment, Severity
+    from mtfix.store.workspace import Workspace
+
+    path = tmp_path / "v3.mtfix"
+    old = Database(path, schema_version=3)
+    old.close()
+    # A version-3 workspace holding one document, written with the version-3 columns.
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO documents(id, path, format, source_language, target_language, content_hash, "
+                 "prefix, encoding, bom, created, changed) VALUES (1,'/d.txt','text','en','en','x','','utf-8',0,'t','t')")
+    conn.execute("INSERT INTO segments(id, document_id, idx, mt, mt_hash, target) "
+                 "VALUES (1, 1, 0, 'Three little words', 1, 'Three little words')")
+    conn.commit()
+    conn.close()
+    assert user_version(path) == 3
+    with Workspace(path) as workspace:
+        assert user_version(path) == LATEST
+        [summary] = workspace.overview(1)
+        assert summary.words == 3
+        workspace.dismiss_finding(1, 0, Finding("repeated_word", Severity.MINOR, "x"), "little", "a name")
+        assert workspace.dismissals(1) == {0: {("repeated_word", "little"): "a name"}}

@@ -350,3 +350,31 @@ async def test_post_editing_report_from_the_palette(review):
         await pilot.pause()
     page = review.export.with_name("article.report.html").read_text(encoding="utf-8")
     assert "Post-editing report" in page and "confirmed" in page
+
+
+@pilot_test
+async def test_dismissed_findings_stay_dismissed(review):
+    """i dismisses the segment's findings with a reason; after a restart they stay hidden."""
+    from mtfix.core.qa import QaChecker
+
+    index = index_of(review, "Dalian University of Science and Technology has established")
+    with review.workspace() as ws:
+        ws.set_target(review.doc_id, index, ws.segment(review.doc_id, index).target + "  Extra.")
+    app = review.app(checker=QaChecker(ENGINE.glossary))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await go_to(pilot, app, index)
+        assert "double_space" in [f.check for f in app.review.findings[index]]
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"house style", "enter")
+        await pilot.pause()
+        assert index not in app.review.findings
+    with review.workspace() as ws:
+        reasons = ws.dismissals(review.doc_id)[index]
+        assert set(reasons.values()) == {"house style"}
+    again = review.app(checker=QaChecker(ENGINE.glossary))
+    async with again.run_test(size=(100, 30)) as pilot:
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert index not in again.review.findings
