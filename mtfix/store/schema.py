@@ -168,23 +168,24 @@ CREATE TABLE tm_postings_new (
 """
 
 
-def _v1(conn: sqlite3.Connection) -> None:
-    for statement in SCHEMA_V1.split(";"):
+def _run(conn: sqlite3.Connection, script: str) -> None:
+    """Run each statement of ``script`` inside the open transaction (executescript would commit)."""
+    for statement in script.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
+def _v1(conn: sqlite3.Connection) -> None:
+    _run(conn, SCHEMA_V1)
 
 
 def _v2(conn: sqlite3.Connection) -> None:
     # the version-2 index is built by the next step, in the same transaction
-    for statement in SCHEMA_V2.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    _run(conn, SCHEMA_V2)
 
 
 def _v3(conn: sqlite3.Connection) -> None:
-    for statement in SCHEMA_V3.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    _run(conn, SCHEMA_V3)
     from mtfix.store.tm_index import rebuild
 
     rebuild(conn)
@@ -204,9 +205,7 @@ CREATE TABLE dismissals (
 
 
 def _v4(conn: sqlite3.Connection) -> None:
-    for statement in SCHEMA_V4.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    _run(conn, SCHEMA_V4)
     conn.executemany(
         "UPDATE segments SET words = ? WHERE id = ?",
         [(len(mt.split()), segment_id) for segment_id, mt in conn.execute("SELECT id, mt FROM segments")],
