@@ -20,6 +20,8 @@ context ("the big work") would flag ordinary English.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from functools import lru_cache
@@ -39,6 +41,8 @@ STOPWORDS = frozenset(
     "a an and as at by de for from in into of on or the to with du la le von der und".split()
 )
 _WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"[^\w ]")
+_MAX_MEMO = 1 << 17
 _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
 _MAX_SHARED = 50
@@ -92,20 +96,56 @@ class NearMissFinder:
                 reach[anchor] = max(reach.get(anchor, 0), len(words) + 1)
         self._anchors = list(by_anchor.keys() | guarded.keys())
         self._by_anchor = [by_anchor.get(a, []) for a in self._anchors]
-        self._guarded = [
-            (reach[a], guarded[a]) if a in guarded else None for a in self._anchors
-        ]
+        self._reach = [reach.get(a, 0) for a in self._anchors]
+        self._is_guarded = [a in guarded for a in self._anchors]
+        # Every one-edit key of every guard, to every (anchor, term) it guards.
+        self._guard_keys: dict[str, dict[int, list[tuple[int, int]]]] = {}
+        for number, anchor in enumerate(self._anchors):
+            for key, pairs in guarded.get(anchor, {}).items():
+                self._guard_keys.setdefault(key, {})[number] = pairs
+        # Per word of the text: the terms it lets each shared anchor stand for.
+        self._guards_of: dict[str, dict[int, dict[tuple[int, int], None]]] = {}
+        self._guard_words: set[str] = set()
+        self._closeness: dict[tuple[str, str], bool] = {}
+        # Anchors are whole words: looked for with a space on each side in a
+        # text whose non-word characters are spaces, so a hit inside a longer
+        # word never reaches Python.
         self._automaton = (
-            ahocorasick_rs.AhoCorasick(self._anchors, matchkind=ahocorasick_rs.MatchKind.Standard)
+            ahocorasick_rs.AhoCorasick(
+                [f" {a} " for a in self._anchors], matchkind=ahocorasick_rs.MatchKind.Standard
+            )
             if self._anchors
             else None
         )
 
     def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
-        """Every occurrence of an anchor in a folded text, as (anchor, start, end)."""
+        """Every whole-word occurrence of an anchor in a folded text, as (anchor, start, end)."""
         if self._automaton is None:
             return []
-        return self._automaton.find_matches_as_indexes(folded_text, overlapping=True)
+        spaced = f" {_NOT_WORD.sub(' ', folded_text)} "
+        # In ``spaced`` a hit starts one character before its word, and the
+        # leading space shifts everything by one: the start is the word's.
+        return [
+            (anchor, start, end - 2)
+            for anchor, start, end in self._automaton.find_matches_as_indexes(spaced, overlapping=True)
+        ]
+
+    def _guards(self, word: str) -> dict[int, dict[tuple[int, int], None]]:
+        """The (term, offset) pairs ``word`` lets each shared anchor stand for, by anchor."""
+        found: dict[int, dict[tuple[int, int], None]] = {}
+        for key in _one_edit_keys(word):
+            by_anchor = self._guard_keys.get(key)
+            if by_anchor:
+                for anchor, pairs in by_anchor.items():
+                    mine = found.get(anchor)
+                    if mine is None:
+                        found[anchor] = dict.fromkeys(pairs)
+                    else:
+                        mine.update(dict.fromkeys(pairs))
+        self._guards_of[word] = found
+        if found:
+            self._guard_words.add(word)
+        return found
 
     def find(
         self,
@@ -126,11 +166,31 @@ class NearMissFinder:
         if self._automaton is None:
             return []
         if hits is None:
-            hits = self._automaton.find_matches_as_indexes(folded.text, overlapping=True)
+            hits = self.anchor_hits(folded.text)
         # Most anchors sit inside a term the glossary already matched exactly.
-        hits = [hit for hit in hits if not _inside(folded.span(hit[1], hit[2]), occupied)]
+        if occupied and hits:
+            inside = _containment(occupied)
+            hits = [hit for hit in hits if not inside(folded.span(hit[1], hit[2]))]
         if not hits:
             return []
+        by_anchor, is_guarded = self._by_anchor, self._is_guarded
+        if any(is_guarded[anchor] for anchor, _, _ in hits):
+            # A shared anchor stands for a term only next to a spelling of its
+            # guard word: drop at once the hits whose guard is nowhere in the text.
+            if len(self._guards_of) >= _MAX_MEMO:
+                self._guards_of.clear()
+                self._guard_words.clear()
+            vocabulary = _WORD.findall(folded.text)
+            for word in set(vocabulary).difference(self._guards_of):
+                self._guards(word)
+            guards_of = self._guards_of
+            present = [guards_of[word] for word in self._guard_words.intersection(vocabulary)]
+            hits = [
+                hit for hit in hits
+                if by_anchor[hit[0]] or any(hit[0] in guards for guards in present)
+            ]
+            if not hits:
+                return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
         word_at = {start: i for i, (start, _, _) in enumerate(words)}
         best: dict[tuple[int, int], tuple[float, TermEntry]] = {}
@@ -139,10 +199,9 @@ class NearMissFinder:
             position = word_at.get(start)
             if position is None or words[position][1] != end:
                 continue  # the anchor is part of a longer word
-            candidates = self._by_anchor[anchor]
-            guard = self._guarded[anchor]
-            if guard is not None:
-                candidates = candidates + _guarded_terms(guard, words, position)
+            candidates = by_anchor[anchor]
+            if is_guarded[anchor]:
+                candidates = candidates + self._guarded_terms(anchor, words, position)
             for number, offset in candidates:
                 if (number, position - offset) in tried:
                     continue  # the term's other anchor put the same words in front of it
@@ -167,10 +226,53 @@ class NearMissFinder:
             )
         return fixes
 
+    def _guarded_terms(self, anchor: int, words, position: int) -> list[tuple[int, int]]:
+        """The (term, offset) pairs the shared anchor at ``position`` stands for.
+
+        Those whose rarest other word has a spelling within one edit among the
+        words around the anchor.
+        """
+        reach = self._reach[anchor]
+        guards_of = self._guards_of
+        found: dict[tuple[int, int], None] = {}
+        for _, _, word in words[max(0, position - reach) : position + reach + 1]:
+            guards = guards_of.get(word)
+            if guards is None:
+                guards = self._guards(word)
+            pairs = guards.get(anchor)
+            if pairs:
+                found.update(pairs)
+        return list(found)
+
+    def _close(self, word: str, other: str) -> bool:
+        """``_has_close(word, [other])``: lengths first, then a remembered OSA."""
+        if word == other:
+            return True
+        a, b = len(word), len(other)
+        if a < _MIN_TYPO_LENGTH - 1 or b < _MIN_TYPO_LENGTH - 1 or (a < _MIN_TYPO_LENGTH and b < _MIN_TYPO_LENGTH):
+            return False
+        # OSA similarity is at most 1 - |a - b| / max(a, b).
+        if 1 - abs(a - b) / max(a, b) < _MIN_WORD_SIMILARITY:
+            return False
+        key = (word, other)
+        known = self._closeness.get(key)
+        if known is None:
+            if len(self._closeness) >= _MAX_MEMO:
+                self._closeness.clear()
+            known = self._closeness[key] = OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
+        return known
+
     def _best_window(self, words, position, offset, number, folded_text):
         """The best-scoring run of words around an anchor, if it is a near miss."""
         entry, term_words, content = self._terms[number]
         size = len(term_words)
+        # Every window below lies in this region, and a near miss has a close
+        # spelling of each content word of the term: most candidates stop here.
+        region = {w for _, _, w in words[max(0, position - offset - 1) : position - offset + size + 2]}
+        close = self._close
+        for word in content:
+            if word not in region and not any(close(word, other) for other in region):
+                return None
         key_length = len(entry.key)
         # ratio and token_sort_ratio are at most 200 * shorter / (sum of lengths).
         room = self.threshold / 200 - 1e-9
@@ -211,25 +313,17 @@ def _one_edit_keys(word: str) -> frozenset[str]:
     return frozenset([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))])
 
 
-def _guarded_terms(guard, words, position: int) -> list[tuple[int, int]]:
-    """The (term, offset) pairs a shared anchor at ``position`` stands for.
+def _containment(spans: list[tuple[int, int]]):
+    """A test of whether a span lies within one of ``spans``: logarithmic, for long segments."""
+    ordered = sorted(spans)
+    starts = [a for a, _ in ordered]
+    reach = list(itertools.accumulate((b for _, b in ordered), max))  # furthest end so far
 
-    Those whose rarest other word has a spelling within one edit among the
-    words around the anchor.
-    """
-    reach, index = guard
-    found: dict[tuple[int, int], None] = {}
-    for _, _, word in words[max(0, position - reach) : position + reach + 1]:
-        for key in _one_edit_keys(word):
-            for pair in index.get(key, ()):
-                found[pair] = None
-    return list(found)
+    def inside(span: tuple[int, int]) -> bool:
+        i = bisect.bisect_right(starts, span[0]) - 1
+        return i >= 0 and span[1] <= reach[i]
 
-
-def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    """Whether ``span`` lies within one of ``spans``."""
-    start, end = span
-    return any(a <= start and end <= b for a, b in spans)
+    return inside
 
 
 def _same_words(window: list[str], content: list[str]) -> bool:
