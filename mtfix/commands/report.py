@@ -31,7 +31,8 @@ def report(path: Path, output: str | None, db: Path | None) -> None:
 
     with Workspace(workspace_path(db)) as workspace:
         info = find_reviewed(workspace, path)
-        result = build_report(info.path, workspace.segments(info.id), workspace.history(info.id))
+        result = build_report(info.path, workspace.segments(info.id), workspace.history(info.id),
+                              workspace.times(info.id))
     if output is None:
         _print_tables(result)
         return
@@ -59,7 +60,8 @@ def _print_tables(result: PostEditReport) -> None:
         *((f"from {SOURCE_LABELS[n]}", f"{getattr(totals.sources, n)} characters ({shares[n]:.0%})")
           for n in SOURCES),
         ("accepted fixes", str(totals.accepted_fixes)),
-        ("time spent", result.time_note),
+        ("time spent", result.time_note if result.time_spent is None
+         else f"{result.time_spent / 60:.1f} minutes ({result.time_note})"),
     ]
     print_table(("", "total"), rows, title=f"Post-editing report: {Path(result.document).name}")
     if result.rules:

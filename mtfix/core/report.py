@@ -25,15 +25,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Levenshtein
 
 from mtfix.core.apply import apply_fixes
 from mtfix.core.models import FixDecision, Revision, RevisionCause, SegmentState, SegmentStatus
 
-TIME_NOT_MEASURED = "not measured: the workspace does not record review time yet"
-"""What the report says about time spent, until the review UI measures it."""
+TIME_NOT_MEASURED = "not measured: the document was not reviewed in the review UI"
+TIME_MEASURED = ("measured by the review UI: the time each segment was highlighted "
+                 "(a pause longer than {cap} seconds counts as {cap})")
+"""What the report says about time spent: whether and how the review UI measured it."""
 
 SOURCES = ("fixes", "tm", "propagated", "free")
 """The sources of change, in the order a segment goes through them."""
@@ -89,6 +91,7 @@ class SegmentFigures:
         ter_edits: The word edits behind ``ter``.
         sources: Where the change came from.
         accepted_fixes: Rule or concept id of every accepted fix, in text order.
+        seconds: Time the review UI measured on the segment, None where not measured.
     """
 
     index: int
@@ -102,6 +105,7 @@ class SegmentFigures:
     ter_edits: float
     sources: ChangeSources
     accepted_fixes: tuple[str, ...] = ()
+    seconds: float | None = None
 
     @property
     def changed(self) -> bool:
@@ -310,16 +314,27 @@ def rule_figures(segments: Iterable[SegmentState]) -> tuple[RuleFigures, ...]:
                         key=lambda r: (-r.accepted, -r.rejected, r.rule)))
 
 
-def build_report(document: str, segments: Sequence[SegmentState], history: Iterable[Revision] = ()) -> PostEditReport:
+def build_report(
+    document: str,
+    segments: Sequence[SegmentState],
+    history: Iterable[Revision] = (),
+    times: Mapping[int, float] | None = None,
+    *,
+    idle_cap: float = 300.0,
+) -> PostEditReport:
     """The post-editing report of a reviewed document.
 
     Args:
         document: The document's path, as the workspace names it.
         segments: Every segment of the document, in order.
         history: Every revision of the document, oldest first.
+        times: Seconds the review UI measured per segment index, if any.
+        idle_cap: The longest stretch the UI counts at once (for the report's note).
     """
     effective = effective_revisions(history)
-    figures = tuple(segment_figures(s, effective.get(s.index, ())) for s in segments)
+    times = times or {}
+    figures = tuple(replace(segment_figures(s, effective.get(s.index, ())), seconds=times.get(s.index))
+                    for s in segments)
     statuses = Counter(f.status.value for f in figures)
     sources = ChangeSources()
     for f in figures:
@@ -339,7 +354,10 @@ def build_report(document: str, segments: Sequence[SegmentState], history: Itera
         sources=sources,
         accepted_fixes=sum(len(f.accepted_fixes) for f in figures),
     )
-    return PostEditReport(document, figures, totals, rule_figures(segments))
+    if not times:
+        return PostEditReport(document, figures, totals, rule_figures(segments))
+    return PostEditReport(document, figures, totals, rule_figures(segments), sum(times.values()),
+                          TIME_MEASURED.format(cap=round(idle_cap)))
 
 
 def _rate(edits: float, words: int) -> float:
@@ -364,6 +382,7 @@ def _ter():
 
 __all__ = [
     "SOURCES",
+    "TIME_MEASURED",
     "TIME_NOT_MEASURED",
     "ChangeSources",
     "PostEditReport",

@@ -48,6 +48,7 @@ def _segment_dict(figures: SegmentFigures) -> dict:
         "mt_words": figures.mt_words, "target_words": figures.target_words,
         "edit_distance": figures.edit_distance, "ter": round(figures.ter, 2), "ter_edits": figures.ter_edits,
         "sources": _sources(figures.sources), "accepted_fixes": list(figures.accepted_fixes),
+        "seconds": figures.seconds,
     }
 
 

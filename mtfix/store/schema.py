@@ -15,6 +15,7 @@ Versions:
        units present.
     4. A word count per segment (so a review opens without reading every text), and
        ``dismissals``: QA findings a reviewer dismissed, with the reason.
+    5. ``segments.seconds``: the time the review UI measured on each segment.
 """
 
 from __future__ import annotations
@@ -212,7 +213,11 @@ def _v4(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+def _v5(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE segments ADD COLUMN seconds REAL NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 """MIGRATIONS[n] brings a file from version n to version n + 1."""
 
 LATEST = len(MIGRATIONS)

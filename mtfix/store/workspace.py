@@ -391,6 +391,18 @@ class Workspace:
         )
         return dict(rows.fetchall())
 
+    # --- time spent ---------------------------------------------------------------------
+    def add_time(self, document_id: int, index: int, seconds: float) -> None:
+        """Add ``seconds`` of review to a segment (measured by the UI; not an undo step)."""
+        with self.db.write() as conn:
+            conn.execute("UPDATE segments SET seconds = seconds + ? WHERE document_id = ? AND idx = ?",
+                         (seconds, document_id, index))
+
+    def times(self, document_id: int) -> dict[int, float]:
+        """Seconds of review measured on each segment that has any."""
+        return dict(self.db.connection().execute(
+            "SELECT idx, seconds FROM segments WHERE document_id = ? AND seconds > 0", (document_id,)))
+
     # --- QA dismissals ----------------------------------------------------------------
     def dismiss_finding(self, document_id: int, index: int, finding: Finding, excerpt: str, reason: str) -> None:
         """Remember that a QA finding of a segment is not a problem, and why.

@@ -10,6 +10,7 @@ connection; a result that arrives after the reviewer moved on is dropped.
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from textual.message import Message
 
 from mtfix.core.models import Finding, RevisionCause, SegmentState, SegmentStatus, TmMatch
 from mtfix.core.qa import QaChecker, QaSegment
+from mtfix.formats.registry import format_for, format_named_by, format_names
 from mtfix.store.workspace import Workspace
 from mtfix.tui.palette import ReviewCommands
 from mtfix.tui.review import CROSS_SEGMENT_CHECKS, FILTERS, Review, fix_views
@@ -29,6 +31,9 @@ from mtfix.tui.screens.help import HelpScreen
 from mtfix.tui.widgets import DetailPanel, FindingView, MatchView, SegmentList, StatusLine
 
 log = logging.getLogger(__name__)
+
+IDLE_CAP = 300.0
+"""The most time one stretch on a segment counts for: beyond it, the reviewer was away."""
 
 
 class ReviewApp(App):
@@ -105,6 +110,9 @@ class ReviewApp(App):
         )
         self.matches: dict[int, list[TmMatch]] = {}
         self.dismissed = workspace.dismissals(document_id)
+        self._timing: tuple[int | None, float] | None = None
+        self.clock = time.monotonic
+        """Where review time is read from (a test can replace it)."""
         self._keymap = keymap or {}
 
     # --- layout ----------------------------------------------------------------------------
@@ -140,6 +148,7 @@ class ReviewApp(App):
         return None if index is None else self.review.state(index)
 
     def on_segment_list_highlighted(self, message: SegmentList.Highlighted) -> None:
+        self._record_time(self.current)
         self.show_detail()
         index = self.current
         if index is not None:
@@ -178,6 +187,17 @@ class ReviewApp(App):
                 segments.refresh_row(position)
         self.show_detail()
         self.update_status()
+
+    # --- time spent ------------------------------------------------------------------------
+    def _record_time(self, following: int | None) -> None:
+        """Add the time the previous segment was highlighted to it; start timing ``following``."""
+        now = self.clock()
+        previous, self._timing = self._timing, (following, now)
+        if previous is None or previous[0] is None:
+            return
+        seconds = min(now - previous[1], IDLE_CAP)
+        if seconds >= 1.0:  # a glance while moving through the list is not review time
+            self.workspace.add_time(self.document_id, previous[0], seconds)
 
     # --- QA --------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="qa")
@@ -423,12 +443,25 @@ class ReviewApp(App):
     def _export(self, answer: str | None) -> None:
         if answer is None or self.export_path is None:
             return
+        endings = " ".join(dict.fromkeys(e for n in format_names() for e in format_for(None, n).extensions[:1]))
+        self.push_screen(LineScreen(f"Export to this file.\nIts ending picks the format: {endings}",
+                                    str(self.export_path)),
+                         lambda path: path and self._export_to(Path(path), confirmed_only=answer == "m"))
+
+    def _export_to(self, path: Path, *, confirmed_only: bool) -> None:
+        from mtfix.errors import MtfixError
         from mtfix.formats.atomic import write_atomically
         from mtfix.workflow import export_bytes
 
-        data = export_bytes(self.workspace, self.info, confirmed_only=answer == "m")
-        write_atomically(self.export_path, data)
-        self.notify(f"Exported to {self.export_path}.")
+        try:
+            data = export_bytes(self.workspace, self.info, confirmed_only=confirmed_only,
+                                format=format_named_by(path) or self.info.format)
+            # Never through a symbolic link out of the export's folder (NAME.cleaned.EXT planted as a link).
+            write_atomically(path, data, inside=path.absolute().parent)
+        except MtfixError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        self.notify(f"Exported to {path}.")
 
     def action_report(self) -> None:
         """Write the post-editing report (HTML) beside the export and show its totals."""
@@ -438,8 +471,10 @@ class ReviewApp(App):
 
         if self.export_path is None:
             return
+        self._record_time(self.current)
         result = build_report(self.info.path, self.workspace.segments(self.document_id),
-                              self.workspace.history(self.document_id))
+                              self.workspace.history(self.document_id), self.workspace.times(self.document_id),
+                              idle_cap=IDLE_CAP)
         path = self.export_path.with_name(f"{Path(self.info.path).stem}.report.html")
         write_atomically(path, html_report(result).encode("utf-8"))
         totals = result.totals
@@ -502,6 +537,7 @@ class ReviewApp(App):
         return list(self.workspace.fix_rules(self.document_id))
 
     def on_unmount(self) -> None:
+        self._record_time(None)
         self.workers.cancel_all()  # a QA run notices and ends, so quitting is immediate
         self.workspace.close()
 

@@ -175,6 +175,8 @@ async def test_export_writes_current_targets(review):
         await pilot.pause()
         await pilot.press("t")
         await pilot.pause()
+        await pilot.press("enter")  # the file offered: the document's own format
+        await pilot.pause()
     cleaned = review.export.read_text(encoding="utf-8")
     assert "Dalian University of Science and Technology" not in cleaned
     assert "first-class universities" in cleaned
@@ -189,6 +191,8 @@ async def test_export_of_mt_for_unconfirmed_is_byte_identical(review):
         await pilot.press("ctrl+e")
         await pilot.pause()
         await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
     assert review.export.read_bytes() == SAMPLE.read_bytes()
 
@@ -378,3 +382,22 @@ async def test_dismissed_findings_stay_dismissed(review):
         await again.workers.wait_for_complete()
         await pilot.pause()
         assert index not in again.review.findings
+
+
+@pilot_test
+async def test_time_on_a_segment_is_recorded(review):
+    """The time a segment stays highlighted is added to it when the reviewer moves on."""
+    now = [1000.0]
+    app = review.app()
+    app.clock = lambda: now[0]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        start = app.current
+        now[0] = 1030.0
+        await pilot.press("down")
+        await pilot.pause()
+        now[0] = 1030.5  # a glance is not review time
+        await pilot.press("down")
+        await pilot.pause()
+    with review.workspace() as ws:
+        assert ws.times(review.doc_id) == {start: 30.0}

@@ -161,3 +161,17 @@ def test_report_totals_and_rules():
     assert [(r.rule, r.accepted, r.rejected) for r in report.rules] == [("dut", 1, 1)]
     assert totals.accepted_fixes == 1
     assert report.time_spent is None and report.time_note == TIME_NOT_MEASURED
+
+
+def test_time_measured_by_the_ui_is_reported_per_segment_and_in_total():
+    """Seconds the UI recorded appear per segment and in total, with how they were measured."""
+    from mtfix.core.models import SegmentState
+    from mtfix.core.report import build_report
+
+    segments = [SegmentState(1, 0, "A b.", "A b."), SegmentState(1, 1, "C d.", "C e.")]
+    unmeasured = build_report("doc.txt", segments)
+    assert unmeasured.time_spent is None and "not measured" in unmeasured.time_note
+    measured = build_report("doc.txt", segments, times={1: 42.5}, idle_cap=300)
+    assert measured.time_spent == 42.5
+    assert [f.seconds for f in measured.segments] == [None, 42.5]
+    assert "300 seconds" in measured.time_note
