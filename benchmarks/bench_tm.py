@@ -7,7 +7,12 @@ workspace (in a child process, to measure its peak memory), then runs 200 querie
 - ``ours``: :meth:`TranslationMemory.fuzzy` (persisted word index, then rapidfuzz), and
 - ``brute``: ``rapidfuzz.process.extract`` over every unit's source (held in memory),
 
-both with ``fuzz.ratio``, threshold 75, top 5. Recall is the share of brute force's matches
+- ``pg``: :meth:`PgMemory.fuzzy` on a PostgreSQL server (pg_trgm, then the same rapidfuzz
+  rescoring), when ``--pg`` names one (``--pg start``: a throwaway server from the
+  machine's own binaries, like the tests'); then ``--clients`` reviewing clients (separate
+  processes, each with its own connection pool) look up and confirm segments at once,
+
+all with ``fuzz.ratio``, threshold 75, top 5. Recall is the share of brute force's matches
 that ours also found (the i-th best counts as found when ours has an equally good i-th best,
 so ties that pick another unit of the same score are not misses).
 
@@ -19,6 +24,7 @@ Usage::
     python benchmarks/bench_tm.py                       # 10k, 100k, 1M
     python benchmarks/bench_tm.py --sizes 10000,100000  # quicker
     python benchmarks/bench_tm.py --sizes 2000 --queries 20   # smoke run
+    python benchmarks/bench_tm.py --sizes 100000 --pg start   # with PostgreSQL
 """
 
 from __future__ import annotations
@@ -184,12 +190,72 @@ def child_first_lookup(db: str, query: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
+def reviewing_client(url: str, segments: list[str], seconds: float, seed: int) -> tuple[int, int]:
+    """One reviewer: look a segment up, confirm it, next; returns (segments done, lookups)."""
+    from mtfix.store.pg_memory import PgMemory
+
+    rng = random.Random(seed)
+    done = 0
+    with PgMemory(url, max_connections=2) as tm:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            segment = rng.choice(segments)
+            matches = tm.lookup(segment, threshold=THRESHOLD, limit=TOP)
+            target = matches[0].unit.target if matches else segment.upper()
+            tm.record_confirmation(segment, target, "en", "en-GB", f"client{seed}")
+            done += 1
+    return done, done
+
+
+def bench_pg(url: str, size: int, sources: list[str], qs: list[str], choices: list[str],
+             clients: int, client_seconds: float) -> dict:
+    """Import into a fresh database on the server, time lookups, then concurrent reviewers."""
+    import psycopg
+
+    from mtfix.store.pg_memory import PgMemory, init_schema
+
+    name = f"mtfix_bench_{size}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    db_url = url.rsplit("/", 1)[0] + "/" + name
+    init_schema(db_url)
+    with PgMemory(db_url) as tm:
+        started = time.perf_counter()
+        tm.import_units(TmUnit(s, s.upper(), "en", "en-GB", created="2024-01-01T00:00:00Z") for s in sources)
+        import_s = time.perf_counter() - started
+        for query in qs[:10]:  # warm the server's cache like a running team server
+            tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
+        times, found, expected = [], 0, 0
+        for query in qs:
+            t = time.perf_counter()
+            ours = tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
+            times.append((time.perf_counter() - t) * 1000)
+            truth = process.extract(normalise(query), choices, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=TOP)
+            scores = [m.score for m in ours]
+            expected += len(truth)
+            found += sum(1 for i, (_, s, _) in enumerate(truth) if i < len(scores) and scores[i] >= round(s, 2))
+    throughput = 0.0
+    if clients:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(clients) as pool:
+            started = time.perf_counter()
+            futures = [pool.submit(reviewing_client, db_url, qs, client_seconds, n) for n in range(clients)]
+            done = sum(f.result()[0] for f in futures)
+            throughput = done / (time.perf_counter() - started)
+    return {"pg_p50": statistics.median(times), "pg_p95": percentile(times, 0.95),
+            "pg_recall": found / expected if expected else 1.0, "pg_import_s": import_s,
+            "pg_throughput": throughput}
+
+
 def run_child(*args: str) -> dict:
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: bool) -> dict:
+def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: bool, pg_url: str | None = None,
+               clients: int = 8, client_seconds: float = 10.0) -> dict:
     started = time.perf_counter()
     sources, model = generate(size, seed)
     tmx = workdir / f"tm{size}.tmx"
@@ -225,7 +291,9 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
         if profiler:
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False), file=sys.stderr)
+    pg = bench_pg(pg_url, size, sources, qs, choices, clients, client_seconds) if pg_url else {}
     return {
+        **pg,
         "size": size,
         "ours_p50": statistics.median(ours_ms),
         "ours_p95": percentile(ours_ms, 0.95),
@@ -248,6 +316,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of our lookups")
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the generated files in")
+    parser.add_argument("--pg", default=None, metavar="URL|start",
+                        help="also measure a PostgreSQL memory: a server URL (a database is created on it), "
+                        "or 'start' for a throwaway server from the machine's binaries")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent reviewing clients on PostgreSQL")
+    parser.add_argument("--client-seconds", type=float, default=10.0, help="how long the clients review")
     parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-first-lookup", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -258,16 +331,35 @@ def main(argv: list[str] | None = None) -> int:
         child_first_lookup(*args.child_first_lookup)
         return 0
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    with tempfile.TemporaryDirectory() as temp:
-        workdir = args.keep or Path(temp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        rows = [bench_size(size, args.queries, args.seed, workdir, args.profile) for size in sizes]
+    server = None
+    pg_url = args.pg
+    if pg_url == "start":
+        sys.path.insert(0, str(REPO / "tests" / "store"))
+        from pg_server import PgServer, find_bin_dir
+
+        if find_bin_dir() is None:
+            parser.error("--pg start: no PostgreSQL binaries (initdb, pg_ctl) on this machine")
+        server = PgServer(find_bin_dir())
+        server.init()
+        server.start()
+        pg_url = server.url
+    try:
+        with tempfile.TemporaryDirectory() as temp:
+            workdir = args.keep or Path(temp)
+            workdir.mkdir(parents=True, exist_ok=True)
+            rows = [bench_size(size, args.queries, args.seed, workdir, args.profile, pg_url, args.clients,
+                               args.client_seconds) for size in sizes]
+    finally:
+        if server is not None:
+            server.destroy()
     print(f"fuzzy lookup, threshold {THRESHOLD:.0f}, top {TOP}, {args.queries} queries; "
           f"sentences from {'WMT21 bigrams' if WMT.exists() else 'built-in vocabulary'}")
     print(f"{'units':>9} {'method':>6} {'p50 ms':>8} {'p95 ms':>8} {'recall':>7}")
     for r in rows:
         print(f"{r['size']:>9,} {'ours':>6} {r['ours_p50']:>8.2f} {r['ours_p95']:>8.2f} {r['recall']:>7.3f}")
         print(f"{r['size']:>9,} {'brute':>6} {r['brute_p50']:>8.2f} {r['brute_p95']:>8.2f} {1:>7.3f}")
+        if "pg_p50" in r:
+            print(f"{r['size']:>9,} {'pg':>6} {r['pg_p50']:>8.2f} {r['pg_p95']:>8.2f} {r['pg_recall']:>7.3f}")
     print("\nratios (brute force / ours) and the rest")
     print(f"{'units':>9} {'x p50':>7} {'x p95':>7} {'matches':>8} {'import/s':>9} {'import s':>9} "
           f"{'peak MB':>8} {'first lookup s':>15} {'db MB':>7}")
@@ -275,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['size']:>9,} {r['brute_p50'] / r['ours_p50']:>7.1f} {r['brute_p95'] / r['ours_p95']:>7.1f} "
               f"{r['matches']:>8} {r['import_rate']:>9,.0f} {r['import_s']:>9.1f} {r['peak_mb']:>8.0f} "
               f"{r['first_lookup_s']:>15.3f} {r['db_mb']:>7.0f}")
+    if any("pg_p50" in r for r in rows):
+        print(f"\nPostgreSQL: import, and {args.clients} reviewing clients (lookup + confirm) for "
+              f"{args.client_seconds:.0f} s")
+        print(f"{'units':>9} {'import s':>9} {'segments/s':>11}")
+        for r in rows:
+            print(f"{r['size']:>9,} {r['pg_import_s']:>9.1f} {r['pg_throughput']:>11.1f}")
     return 0
 
 

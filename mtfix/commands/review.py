@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from mtfix.commands._common import db_option, fix_engine, glossary_option, settings, workspace_path
+from mtfix.commands.tm import memory_url, tm_option
 
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @db_option
+@tm_option
 @glossary_option
 @click.option("--reimport/--no-reimport", default=None,
               help="If the file changed since it was imported: re-import it (keeping the work on "
@@ -21,7 +23,7 @@ from mtfix.commands._common import db_option, fix_engine, glossary_option, setti
               help="The document's format (text, tsv, csv, xliff, po, tmx). Default: by extension.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where ctrl+e exports the cleaned text. Default: NAME.cleaned.EXT beside the file.")
-def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: bool | None,
+def review(path: Path, db: Path | None, tm: str | None, glossaries: tuple[Path, ...], reimport: bool | None,
            format_name: str | None, output: Path | None) -> None:
     """Review PATH segment by segment: fixes, edits, memory matches, confirmation.
 
@@ -29,7 +31,8 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
     stopped. Every action is stored the moment it happens: quit with ctrl+q at
     any time, nothing is lost. Press ? in the review for every key.
     """
-    from mtfix.store.workspace import DocumentChangedError, Workspace
+    from mtfix.store.team import open_workspace
+    from mtfix.store.workspace import DocumentChangedError
     from mtfix.tui.app import ReviewApp
     from mtfix.workflow import default_export_path, open_for_review
 
@@ -37,7 +40,7 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
 
     engine = fix_engine(glossaries)
     checker = QaChecker(engine.glossary, language=settings().language)
-    workspace = Workspace(workspace_path(db))
+    workspace = open_workspace(workspace_path(db), memory_url(tm))
     try:
         try:
             info, stale = open_for_review(workspace, path, engine, reimport=reimport, format=format_name)
@@ -59,3 +62,6 @@ def review(path: Path, db: Path | None, glossaries: tuple[Path, ...], reimport: 
         checker=checker,
     )
     app.run()
+    if getattr(workspace, "pending_at_close", 0):
+        click.echo(f"mtfix: {workspace.pending_at_close} confirmations wait for the memory server "
+                   "(unreachable); they are sent the next time you review with it", err=True)

@@ -47,6 +47,7 @@ from mtfix.core.matching import (
 from mtfix.core.models import TmMatch, TmUnit, language_matches
 from mtfix.store import tm_index
 from mtfix.store.db import Database
+from mtfix.store.memory_base import MemoryBackend
 
 DEFAULT_THRESHOLD = 70.0
 IMPORT_BATCH = 5_000
@@ -121,8 +122,8 @@ def _language_clause(column: str, tag: str | None, params: list) -> str:
     return f" AND (lower({column}) = ? OR lower({column}) LIKE ?)"
 
 
-class TranslationMemory:
-    """The memory held in a workspace file.
+class TranslationMemory(MemoryBackend):
+    """The memory held in a workspace file (the :class:`MemoryBackend` on SQLite).
 
     Args:
         db: A :class:`~mtfix.store.db.Database`, or the path of the workspace file.
@@ -200,6 +201,26 @@ class TranslationMemory:
             for row in rows:
                 yield _unit_from_row(row)
             last = rows[-1][0]
+
+    def units_with_sources(self, hashes: Iterable[int]) -> list[TmUnit]:
+        """Every unit whose source has one of these :func:`text_hash` values, in id order."""
+        hashes = list(dict.fromkeys(hashes))
+        found: list[TmUnit] = []
+        conn = self.db.connection()
+        for start in range(0, len(hashes), 500):
+            chunk = hashes[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.extend(_unit_from_row(r) for r in conn.execute(
+                f"SELECT {_COLUMNS} FROM tm_units WHERE source_hash IN ({marks})", chunk))
+        return sorted(found, key=lambda u: u.id)
+
+    def update_units(self, units: Iterable[TmUnit]) -> int:
+        """Overwrite target, origin, dates and usage count of stored units (by id), in one transaction."""
+        rows = [(u.target, u.origin, u.created, u.changed, u.usage_count, u.id) for u in units]
+        with self.db.write() as conn:
+            return conn.executemany(
+                "UPDATE tm_units SET target = ?, origin = ?, created = ?, changed = ?, usage_count = ? "
+                "WHERE id = ?", rows).rowcount
 
     def exact(
         self, text: str, *, source_language: str | None = None, target_language: str | None = None

@@ -32,9 +32,9 @@ def variant(rng: random.Random, text: str) -> str:
 
 
 @pytest.fixture
-def tm(tmp_path):
-    with TranslationMemory(tmp_path / "tm.mtfix") as memory:
-        yield memory
+def tm(memory):
+    """An empty memory, on every backend (see tests/conftest.py)."""
+    return memory
 
 
 def test_exact_lookup_ignores_white_space_differences(tm):
@@ -68,11 +68,11 @@ def test_threshold_and_limit(tm):
     assert all(m.score >= 90 for m in matches)
 
 
-def test_equal_scores_come_in_unit_order_on_every_run(tmp_path):
-    """Ties are broken by unit id, so two lookups (and two files) agree."""
+def test_equal_scores_come_in_unit_order_on_every_run(make_memory):
+    """Ties are broken by unit id, so two lookups (and two memories) agree."""
     answers = []
     for n in range(2):
-        with TranslationMemory(tmp_path / f"tm{n}.mtfix") as tm:
+        with make_memory() as tm:
             for letter in "dcba":
                 tm.add(TmUnit(f"The museum opens at {letter}.", letter))
             answers.append([(m.unit.target, m.score) for m in tm.fuzzy("The museum opens at x.", limit=4)])
@@ -88,7 +88,7 @@ def test_lookup_puts_exact_matches_first(tm):
     assert [m.unit.target for m in matches] == ["exact", "fuzzy"]
 
 
-def test_fuzzy_lookup_finds_what_brute_force_finds(tmp_path):
+def test_fuzzy_lookup_finds_what_brute_force_finds(make_memory):
     """On clusters of near-duplicates the index misses none of rapidfuzz's top matches."""
     rng = random.Random(7)
     sources = []
@@ -96,7 +96,7 @@ def test_fuzzy_lookup_finds_what_brute_force_finds(tmp_path):
         base = sentence(rng)
         sources.append(base)
         sources.extend(variant(rng, base) for _ in range(rng.randint(0, 4)))
-    with TranslationMemory(tmp_path / "tm.mtfix") as tm:
+    with make_memory() as tm:
         tm.import_units(TmUnit(s, s.upper()) for s in sources)
         normalised = {i + 1: normalise(s) for i, s in enumerate(sources)}
         found = expected = 0
@@ -110,9 +110,9 @@ def test_fuzzy_lookup_finds_what_brute_force_finds(tmp_path):
     assert found / expected >= 0.99
 
 
-def test_confirmed_units_are_found_fuzzily_and_after_bulk_imports(tmp_path):
+def test_confirmed_units_are_found_fuzzily_and_after_bulk_imports(make_memory):
     """Units added one by one (confirmations) are indexed like imported ones."""
-    with TranslationMemory(tmp_path / "tm.mtfix") as tm:
+    with make_memory() as tm:
         tm.add(TmUnit("The farmer sold the energy market report.", "one"))
         tm.import_units([TmUnit("The teacher visited the museum.", "two")])
         tm.add(TmUnit("The teacher visited the harbour museum.", "three"))
