@@ -2,16 +2,24 @@
 
 Each function is one step a translator recognises: open a file for review
 (import it, or resume it), and export the reviewed text in the file's own
-encoding.
+format and encoding, or as a new file in any other registered format.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from mtfix.core.glossary import FixEngine
-from mtfix.core.models import Document, DocumentInfo, Segment, SegmentStatus
+from mtfix.core.models import (
+    Document,
+    DocumentInfo,
+    Segment,
+    SegmentState,
+    SegmentStatus,
+)
 from mtfix.errors import MtfixError
+from mtfix.formats.base import ExportUnit
 from mtfix.formats.registry import format_for, read_document, write_document
 from mtfix.formats.text import encode_text, read_text
 from mtfix.store.workspace import DocumentChangedError, Workspace
@@ -57,14 +65,15 @@ def open_for_review(
 def export_bytes(
     workspace: Workspace, info: DocumentInfo, *, confirmed_only: bool = False, format: str | None = None
 ) -> bytes:
-    """The reviewed document as the bytes of a file in its original encoding.
+    """The reviewed document as the bytes of a file, in its own format or any other registered one.
 
     In the document's own format (the default), targets and statuses are written
-    through the format registry. The workspace keeps segments, not the file's
-    structure, so XML, PO and table formats re-read the original file (the
-    document's path) and write the targets back into it; it must still hold the
-    same segments. As ``"text"``, any document exports its targets with their
-    separators.
+    through the format registry in the file's original encoding. The workspace keeps
+    segments, not the file's structure, so XML, PO and table formats re-read the
+    original file (the document's path) and write the targets back into it; it must
+    still hold the same segments. As ``"text"``, any document exports its targets with
+    their separators. In any other format, a new UTF-8 file is built from the segments
+    (:func:`export_units`, :meth:`~mtfix.formats.base.Format.create`).
 
     Args:
         workspace: The workspace holding the review.
@@ -73,17 +82,19 @@ def export_bytes(
         format: A registered format name; default: the document's own.
 
     Raises:
-        MtfixError: The format cannot be written from this document.
+        MtfixError: The format is unknown, or cannot be written from this document.
     """
     format = format or info.format
     if format == "text":
         text = workspace.export_text(info.id, confirmed_only=confirmed_only)
         return encode_text(text, info.encoding, info.bom, info.path)
-    if format != info.format:
-        raise MtfixError(
-            f"a {info.format} document exports as {info.format} or text, not {format}", info.path
-        )
     states = workspace.segments(info.id)
+    if format != info.format:
+        bilingual = any(s.source is not None for s in states)
+        # In monolingual post-editing the MT text is the source, and it is in the target language.
+        source_language = info.source_language if bilingual else info.target_language
+        return format_for(None, format).create(
+            export_units(states, confirmed_only=confirmed_only), source_language, info.target_language)
     document = Document(
         segments=tuple(
             Segment(s.index, s.mt, s.separator, s.paragraph, s.source, s.id) for s in states
@@ -97,6 +108,36 @@ def export_bytes(
     statuses = [str(s.status) if k and s.status is not SegmentStatus.NEW else None
                 for s, k in zip(states, keep, strict=True)]
     return write_document(document, targets, statuses)
+
+
+def export_units(states: Sequence[SegmentState], *, confirmed_only: bool = False) -> list[ExportUnit]:
+    """The segments of a review as the units of a new file in another format.
+
+    The source is the real source in bilingual documents, else the MT text; the target
+    is the current target. With ``confirmed_only``, a segment not confirmed exports its
+    MT text as an untouched (new) unit, or a rejected one if the reviewer rejected it.
+    """
+    units = []
+    for state in states:
+        source = state.source if state.source is not None else state.mt
+        if confirmed_only and state.status is not SegmentStatus.CONFIRMED:
+            status = "rejected" if state.status is SegmentStatus.REJECTED else "new"
+            units.append(ExportUnit(source, state.mt, status, state.id))
+        else:
+            units.append(ExportUnit(source, state.target, str(state.status), state.id))
+    return units
+
+
+def export_path_for(path: Path, format: str, own_format: str) -> Path:
+    """Where an export in ``format`` goes, given the path for the document's own format.
+
+    Another format changes the file name ending to that format's (``.cleaned.xlf`` ->
+    ``.cleaned.tmx``); the document's own format keeps ``path``.
+    """
+    if format == own_format:
+        return path
+    extensions = format_for(None, format).extensions
+    return path.with_suffix(extensions[0]) if extensions else path
 
 
 def find_reviewed(workspace: Workspace, path: Path) -> DocumentInfo:
@@ -116,4 +157,6 @@ def default_export_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.cleaned{path.suffix}")
 
 
-__all__ = ["default_export_path", "export_bytes", "find_reviewed", "open_for_review"]
+__all__ = [
+    "default_export_path", "export_bytes", "export_path_for", "export_units", "find_reviewed", "open_for_review",
+]

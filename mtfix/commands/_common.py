@@ -69,6 +69,33 @@ def write_output(name: str | None, data: bytes) -> None:
     write_atomically(Path(name), data)
 
 
+def force_option(function):
+    """The ``--force`` option: allow an output file to replace the input."""
+    return click.option(
+        "--force", is_flag=True, help="Allow the output to overwrite the input file."
+    )(function)
+
+
+def refuse_overwriting_input(output: str | Path | None, input_name: str | Path, force: bool) -> None:
+    """Stop before an output would replace its own input, unless ``--force`` says so.
+
+    Raises:
+        MtfixError: ``output`` is the input file (by name, link or hard link).
+    """
+    if force or output is None or str(output) == "-" or str(input_name) == "-":
+        return
+    output, input_path = Path(output), Path(input_name)
+    try:
+        same = output.exists() and input_path.exists() and output.samefile(input_path)
+    except OSError:
+        same = False
+    if same or output.resolve() == input_path.resolve():
+        raise MtfixError(
+            "the output is the input file: it would be overwritten; name another output, "
+            "or add --force to replace it", str(output)
+        )
+
+
 def db_option(function):
     """The ``--db`` option naming the workspace file."""
     return click.option(

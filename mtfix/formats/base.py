@@ -10,14 +10,34 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from mtfix.core.models import Document
+from mtfix.errors import FormatError
 
-__all__ = ["STATUSES", "Format"]
+__all__ = ["STATUSES", "ExportUnit", "Format"]
 
 STATUSES = ("new", "draft", "confirmed", "rejected")
 """The review statuses a format maps its own states to and from."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportUnit:
+    """One segment of a file written from scratch by :meth:`Format.create`.
+
+    Attributes:
+        source: The source text, with placeholders; in monolingual post-editing the MT
+            text (it is what the translation was made from).
+        target: The target text, with placeholders.
+        status: One of :data:`STATUSES`.
+        id: The segment's id in the document it comes from, or "" (the unit is numbered).
+    """
+
+    source: str
+    target: str
+    status: str = "new"
+    id: str = ""
 
 
 class Format(ABC):
@@ -89,6 +109,26 @@ class Format(ABC):
             FormatError: A target cannot be written (an unknown or unbalanced inline code,
                 a character the file's encoding cannot hold).
         """
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """The bytes of a new file of this format holding ``units``, with no original file.
+
+        This is how a document is exported in another format than its own. The file is
+        UTF-8; each unit's status is written as the format's own state where it has one
+        (as :meth:`write` maps it), and its id where the format can hold it (else the
+        unit's number from 1). Reading the file back gives the same sources and targets.
+
+        Args:
+            units: The segments, in order.
+            source_language: The language of the sources (BCP 47).
+            target_language: The language of the targets.
+
+        Raises:
+            ValueError: A unit's status is not one of :data:`STATUSES`.
+            FormatError: The format cannot be written from scratch, or a text cannot be
+                written (a character XML cannot hold).
+        """
+        raise FormatError(f"{self.name} files cannot be written from scratch, only into an original file")
 
 
 def check_lengths(document: Document, targets: Sequence[str], statuses: Sequence[str | None] | None) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from mtfix.core.models import Document, Segment
 from mtfix.errors import FormatError
-from mtfix.formats.base import Format, check_lengths
+from mtfix.formats.base import ExportUnit, Format, check_lengths
 from mtfix.formats.text import encode_text
 
 __all__ = ["PoFormat"]
@@ -71,11 +71,17 @@ def _escape(value: str) -> str:
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str, bool]:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", "strict"), "utf-8", True
-    for mark, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for mark, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(mark):
-            return data[2:].decode(encoding), encoding, True
+            try:
+                return data[len(mark):].decode(encoding), encoding, True
+            except UnicodeDecodeError as error:
+                offset = len(mark) + error.start
+                raise FormatError(
+                    f"the bytes at offset {offset} are not valid {encoding.upper()} ({error.reason}) although "
+                    "the file starts with its byte-order mark; the file is damaged",
+                    name, data[:offset].count(b"\n") + 1) from None
     match = _CHARSET.search(data[:4096])
     declared = match.group(1).decode("ascii").lower() if match else None
     if declared in (None, "charset"):
@@ -288,6 +294,38 @@ class PoFormat(Format):
         for first in sorted(replacements, reverse=True):
             lines[first : spans[first] + 1] = replacements[first]
         return encode_text("".join(lines), document.encoding, document.bom, document.path)
+
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """A new UTF-8 catalogue: a header, then one entry per unit (msgid = source, msgstr = target).
+
+        A unit with a target that is not confirmed is ``fuzzy`` (it reads back as draft: PO
+        tells new from draft only by an empty msgstr). An empty source, or one already used,
+        gets the unit's id (else its number) as ``msgctxt``, as gettext wants each msgid
+        unique and an empty one is the header's.
+        """
+        from mtfix.formats._fresh import check_units, fresh_ids
+
+        check_units(units)
+        header = ("Project-Id-Version: \n"
+                  "MIME-Version: 1.0\n"
+                  "Content-Type: text/plain; charset=UTF-8\n"
+                  "Content-Transfer-Encoding: 8bit\n"
+                  f"Language: {target_language.replace('-', '_')}\n"
+                  f"X-Source-Language: {source_language.replace('-', '_')}\n"
+                  "X-Generator: mtfix\n")
+        lines = ['msgid ""\n', *_string_lines("msgstr", header, "\n", "")]
+        seen: set[str] = set()
+        for unit, ident in zip(units, fresh_ids(u.id for u in units), strict=True):
+            lines.append("\n")
+            if unit.target and unit.status != "confirmed":
+                lines.append("#, fuzzy\n")
+            if not unit.source or unit.source in seen:
+                lines.extend(_string_lines("msgctxt", ident, "\n", ""))
+            seen.add(unit.source)
+            lines.extend(_string_lines("msgid", unit.source, "\n", ""))
+            lines.extend(_string_lines("msgstr", unit.target, "\n", ""))
+        return "".join(lines).encode("utf-8")
 
 
 def _line_end(line: str) -> str:

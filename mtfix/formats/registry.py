@@ -23,6 +23,7 @@ from mtfix.formats.base import Format
 
 __all__ = [
     "format_for",
+    "format_named_by",
     "format_names",
     "read_document",
     "register",
@@ -63,6 +64,7 @@ register("xliff", (".xlf", ".xliff", ".sdlxliff", ".mqxliff"), "mtfix.formats.xl
          "XLIFF 1.2 or 2.0/2.1/2.2")
 register("po", (".po", ".pot"), "mtfix.formats.po:PoFormat", "gettext PO catalogue")
 register("tmx", (".tmx",), "mtfix.formats.tmx_document:TmxDocumentFormat", "TMX memory reviewed as a document")
+register("xliff12", (), "mtfix.formats.xliff:Xliff12Format", "XLIFF, exported from another format as 1.2")
 
 
 def format_names() -> list[str]:
@@ -92,16 +94,19 @@ def format_for(path: str | Path | None, name: str | None = None) -> Format:
         if name not in _ENTRIES:
             raise MtfixError(f"unknown format {name!r}: use one of {', '.join(_ENTRIES)}")
         return _load(name)
-    if path is not None:
-        lower = str(path).lower()
-        best = None
-        for entry in _ENTRIES.values():
-            for extension in entry.extensions:
-                if lower.endswith(extension) and (best is None or len(extension) > len(best[1])):
-                    best = (entry.name, extension)
-        if best is not None:
-            return _load(best[0])
-    return _load("text")
+    named = format_named_by(path) if path is not None else None
+    return _load(named or "text")
+
+
+def format_named_by(path: str | Path) -> str | None:
+    """The name of the format whose extension ends ``path`` (the longest that does), or None."""
+    lower = str(path).lower()
+    best = None
+    for entry in _ENTRIES.values():
+        for extension in entry.extensions:
+            if lower.endswith(extension) and (best is None or len(extension) > len(best[1])):
+                best = (entry.name, extension)
+    return best[0] if best is not None else None
 
 
 def read_document(path: str | Path, format: str | None = None, *, data: bytes | None = None) -> Document:

@@ -19,7 +19,7 @@ from pathlib import Path
 from mtfix.core.models import Document
 from mtfix.core.segment import segment_text
 from mtfix.errors import FormatError, MtfixError
-from mtfix.formats.base import Format, check_lengths
+from mtfix.formats.base import ExportUnit, Format, check_lengths
 
 __all__ = ["TextFormat", "decode_text", "encode_text", "read_text", "write_text"]
 
@@ -205,3 +205,7 @@ class TextFormat(Format):
     def write(self, document: Document, targets: Sequence[str], statuses: Sequence[str] | None = None) -> bytes:
         check_lengths(document, targets, statuses)
         return write_text(document, list(targets))
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """The targets alone, one a line, in UTF-8 (no source, no status: text has neither)."""
+        return "".join(unit.target + "\n" for unit in units).encode("utf-8")

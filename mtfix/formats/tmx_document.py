@@ -15,20 +15,22 @@ everything else is carried through, and an untouched file writes back byte for b
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from lxml import etree
 
-from mtfix.core.models import Document, Segment, language_matches
+from mtfix.core.models import Document, Segment, TmUnit, language_matches
 from mtfix.errors import FormatError
 from mtfix.formats._inline import InlineSpec, Numbering, flatten, rebuild
-from mtfix.formats.base import Format, check_lengths
+from mtfix.formats.base import ExportUnit, Format, check_lengths
 from mtfix.formats.xliff import parse_xml, serialise_xml, xml_encoding
 
-__all__ = ["TmxDocumentFormat"]
+__all__ = ["TmxDocumentFormat", "create_tmx"]
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_TEXT = re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
 SPEC_TMX = InlineSpec(
     spans={"hi": "h"},
     pair_start={"bpt": lambda e: e.get("i")},
@@ -78,6 +80,54 @@ def _load(data: bytes, name: str):
     return root, entries, source_language, target_language
 
 
+def _tmx_codes(text: str) -> list[dict]:
+    """The TMX codes of a text's placeholders, as :func:`mtfix.formats.tmx.unit_xml` writes them."""
+    from mtfix.formats._fresh import inline_tokens
+
+    codes = []
+    for kind, letter, number in inline_tokens(text):
+        if kind == "single":
+            codes.append({"ph": f"<x{number}/>", "tag": "ph", "attrs": {"x": str(number)}, "content": ""})
+        elif kind == "open" and letter == "h":
+            codes.append({"ph": f"<h{number}>", "tag": "hi", "attrs": {}})
+        elif kind == "open":
+            codes.append({"ph": f"<g{number}>", "tag": "bpt", "attrs": {"i": str(number)}, "content": ""})
+        elif letter == "g":
+            codes.append({"ph": f"</g{number}>", "tag": "ept", "attrs": {"i": str(number)}, "content": ""})
+    return codes
+
+
+def create_tmx(units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+    """A new TMX 1.4b file, UTF-8: one ``<tu>`` per unit, ``tuid`` its id (else its number).
+
+    TMX has no review state: statuses are not written. Placeholders become ``<bpt>``/``<ept>``
+    pairs, ``<hi>`` and ``<ph>``, written by the memory's TMX writer.
+
+    Raises:
+        FormatError: A text holds a character XML cannot.
+    """
+    import io
+
+    from mtfix.formats._fresh import check_units, fresh_ids
+    from mtfix.formats.tmx import write_tmx_stream
+
+    check_units(units)
+    memory_units = []
+    for unit, ident in zip(units, fresh_ids(u.id for u in units), strict=True):
+        for text in (unit.source, unit.target):
+            if not _XML_TEXT.fullmatch(text):
+                raise FormatError(f"cannot write unit {ident}: {text!r} holds a character XML cannot")
+        extra: dict = {"tu": {"tuid": ident}}
+        for side, text in (("source", unit.source), ("target", unit.target)):
+            codes = _tmx_codes(text)
+            if codes:
+                extra[side + "_codes"] = codes
+        memory_units.append(TmUnit(unit.source, unit.target, source_language, target_language, extra=extra))
+    out = io.StringIO()
+    write_tmx_stream(out, memory_units, source_language=source_language)
+    return out.getvalue().encode("utf-8")
+
+
 class TmxDocumentFormat(Format):
     """TMX 1.4 (and 1.1) as a bilingual document: one segment per translation unit."""
 
@@ -116,3 +166,7 @@ class TmxDocumentFormat(Format):
             rebuild(target.find("seg"), text, codes, name, tu.sourceline)
         encoding, bom = xml_encoding(original, root)
         return serialise_xml(root, original, encoding, bom)
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """A new TMX file (see :func:`create_tmx`)."""
+        return create_tmx(units, source_language, target_language)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from mtfix.core.models import Document, Segment
 from mtfix.errors import FormatError
-from mtfix.formats.base import Format, check_lengths
+from mtfix.formats.base import ExportUnit, Format, check_lengths
 from mtfix.formats.text import decode_text, encode_text
 
 __all__ = ["CsvFormat", "TsvFormat", "read_table", "write_table"]
@@ -182,6 +182,17 @@ def write_table(document: Document, targets: Sequence[str]) -> bytes:
     return encode_text(text, document.encoding, document.bom, document.path)
 
 
+def create_table(units: Sequence[ExportUnit], source_language: str, target_language: str, delimiter: str) -> bytes:
+    """A new table of ``units`` (see :meth:`TsvFormat.create`), UTF-8 with ``\\n`` line ends."""
+    header = [source_language, target_language]
+    probe = _Row([_Field(cell, 0, 0, False) for cell in header], 1, 0)
+    if _is_header(probe)[1] is None:
+        header = ["source", "target"]
+    rows = [header] + [[unit.source, unit.target] for unit in units]
+    text = "".join(delimiter.join(_quote(cell, delimiter, False) for cell in row) + "\n" for row in rows)
+    return text.encode("utf-8")
+
+
 class TsvFormat(Format):
     """Tab-separated bilingual tables (``.tsv``): source, then target."""
 
@@ -197,6 +208,14 @@ class TsvFormat(Format):
     def write(self, document: Document, targets: Sequence[str], statuses: Sequence[str] | None = None) -> bytes:
         check_lengths(document, targets, statuses)
         return write_table(document, targets)
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """A new UTF-8 table: a header row, then ``source``, ``target`` per unit (no status, no id).
+
+        The header holds the two language tags, so they are read back; when they are the
+        same (monolingual post-editing) or not tags, it is ``source``/``target``.
+        """
+        return create_table(units, source_language, target_language, self.delimiter or ",")
 
 
 class CsvFormat(TsvFormat):

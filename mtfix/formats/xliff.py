@@ -43,6 +43,9 @@ carried through; an untouched document writes back byte for byte. Encoding, byte
 mark and line ends of the original are kept; characters the encoding cannot hold are
 written as character references.
 
+A document of another format exported as XLIFF is a new file (:func:`create_xliff`):
+XLIFF 2.1 by default, 1.2 under the format name ``xliff12``.
+
 Safety: no entity expansion, no DTD loading, no network; entity declarations are refused.
 XLIFF 2.x files are checked against the core rules a reader can see
 (:mod:`mtfix.formats._xliff2_rules`); a broken rule raises FormatError naming it.
@@ -67,9 +70,9 @@ from mtfix.formats._inline import (
     local_name,
     rebuild,
 )
-from mtfix.formats.base import Format, check_lengths
+from mtfix.formats.base import ExportUnit, Format, check_lengths
 
-__all__ = ["XliffFormat", "parse_xml", "serialise_xml"]
+__all__ = ["Xliff12Format", "XliffFormat", "create_xliff", "parse_xml", "serialise_xml"]
 
 NS_12 = "urn:oasis:names:tc:xliff:document:1.2"
 V1_NAMESPACES = {None, "", "urn:oasis:names:tc:xliff:document:1.1", NS_12}
@@ -425,6 +428,119 @@ def _apply_2(parsed: _Parsed, targets, statuses, name: str) -> None:
             del segment.attrib["subState"]
 
 
+# --- writing a new file --------------------------------------------------------------------
+
+_NMTOKEN = re.compile(r"^[\w.\-:\u00b7\u0300-\u036f\u203f-\u2040]+$")
+_NS_20 = "urn:oasis:names:tc:xliff:document:2.0"  # also the namespace of XLIFF 2.1
+
+
+def _fill(element, text: str, ns: str, version: str) -> None:
+    """Put ``text`` into ``element``, its placeholders as the version's own inline codes."""
+    from mtfix.formats._fresh import inline_tokens
+
+    stack = [element]
+    last = None  # the element whose tail takes the next text, if any
+    for kind, value, number in inline_tokens(text):
+        if kind == "text":
+            if last is None:
+                stack[-1].text = (stack[-1].text or "") + value
+            else:
+                last.tail = (last.tail or "") + value
+            continue
+        if kind == "close":
+            last = stack.pop()
+            continue
+        if version == "2":
+            if kind == "single":
+                child = etree.SubElement(stack[-1], _q(ns, "ph"), id=str(number))
+            elif value == "g":
+                child = etree.SubElement(stack[-1], _q(ns, "pc"), id=str(number))
+            else:
+                child = etree.SubElement(stack[-1], _q(ns, "mrk"), id=f"m{number}", type="generic")
+        elif kind == "single":
+            child = etree.SubElement(stack[-1], _q(ns, "x"), id=str(number))
+        elif value == "g":
+            child = etree.SubElement(stack[-1], _q(ns, "g"), id=str(number))
+        else:
+            child = etree.SubElement(stack[-1], _q(ns, "mrk"), mtype="x-mtfix")
+        if kind == "open":
+            stack.append(child)
+            last = None
+        else:
+            last = child
+
+
+def create_xliff(units: Sequence[ExportUnit], source_language: str, target_language: str,
+                 version: str = "2.1") -> bytes:
+    """A new XLIFF file (``version`` 2.1, 2.0 or 1.2) with one unit per segment, UTF-8.
+
+    Statuses are written as :meth:`XliffFormat.write` writes them (1.2: ``state`` on the
+    target and ``approved="yes"`` for confirmed; 2.x: ``state``, with
+    ``subState="mtfix:rejected"`` for rejected). Ids are the units' own where XLIFF
+    allows them (2.x: an NMTOKEN; unique), else their numbers; a 2.x unit numbered
+    instead keeps its own id as ``name``. Texts whose whitespace a reader would collapse
+    get ``xml:space="preserve"``.
+
+    Raises:
+        ValueError: A status is not one of :data:`~mtfix.formats.base.STATUSES`.
+        FormatError: A text holds a character XML cannot.
+    """
+    from mtfix.formats._fresh import check_units, fresh_ids, needs_preserve
+
+    check_units(units)
+    two = not version.startswith("1")
+    ns = _NS_20 if two else NS_12
+    if two:
+        root = etree.Element(_q(ns, "xliff"), version=version, srcLang=source_language, trgLang=target_language,
+                             nsmap={None: ns})
+        container = etree.SubElement(root, _q(ns, "file"), id="f1")
+    else:
+        root = etree.Element(_q(ns, "xliff"), version="1.2", nsmap={None: ns})
+        file = etree.SubElement(root, _q(ns, "file"), {"original": "mtfix-export", "datatype": "plaintext",
+                                                        "source-language": source_language,
+                                                        "target-language": target_language})
+        container = etree.SubElement(file, _q(ns, "body"))
+    ids = fresh_ids((u.id for u in units), _NMTOKEN.match if two else bool)
+    for unit, ident in zip(units, ids, strict=True):
+        try:
+            if two:
+                element = etree.SubElement(container, _q(ns, "unit"), id=ident)
+                if unit.id and unit.id != ident:
+                    element.set("name", unit.id)
+                holder = etree.SubElement(element, _q(ns, "segment"), state=_WRITE_2[unit.status])
+                if unit.status == "rejected":
+                    holder.set("subState", "mtfix:rejected")
+            else:
+                element = holder = etree.SubElement(container, _q(ns, "trans-unit"), id=ident)
+                if unit.status == "confirmed":
+                    element.set("approved", "yes")
+            if needs_preserve(unit.source, unit.target):
+                element.set(_XML_SPACE, "preserve")
+            _fill(etree.SubElement(holder, _q(ns, "source")), unit.source, ns, "2" if two else "1")
+            target = etree.SubElement(holder, _q(ns, "target"))
+            if not two:
+                target.set("state", _WRITE_1[unit.status])
+            _fill(target, unit.target, ns, "2" if two else "1")
+        except ValueError as error:  # lxml refuses characters XML cannot hold
+            raise FormatError(f"cannot write unit {ident}: {error}") from None
+    _indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+def _indent(element, level: int = 0) -> None:
+    """Line breaks and spaces between structural elements; never inside a source or target."""
+    if local_name(element) in ("source", "target"):
+        return
+    children = list(element)
+    if not children:
+        return
+    element.text = "\n" + " " * (level + 1)
+    for child in children:
+        _indent(child, level + 1)
+        child.tail = "\n" + " " * (level + 1)
+    children[-1].tail = "\n" + " " * level
+
+
 class XliffFormat(Format):
     """XLIFF 1.2 and 2.x, read into segments and written back into the original tree."""
 
@@ -471,3 +587,19 @@ class XliffFormat(Format):
             _apply_1(parsed, targets, statuses, name)
         encoding, bom = xml_encoding(original, parsed.root)
         return serialise_xml(parsed.root, original, encoding, bom)
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """A new XLIFF 2.1 file (see :func:`create_xliff`)."""
+        return create_xliff(units, source_language, target_language, "2.1")
+
+
+class Xliff12Format(XliffFormat):
+    """XLIFF read like ``xliff``; a new file written from scratch is XLIFF 1.2."""
+
+    name = "xliff12"
+    extensions = (".xlf",)  # what its files are called; ``.xlf`` is registered to ``xliff`` for reading
+    description = "XLIFF, written from scratch as 1.2"
+
+    def create(self, units: Sequence[ExportUnit], source_language: str, target_language: str) -> bytes:
+        """A new XLIFF 1.2 file (see :func:`create_xliff`)."""
+        return create_xliff(units, source_language, target_language, "1.2")

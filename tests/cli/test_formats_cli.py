@@ -8,6 +8,7 @@ from lxml import etree
 from mtfix.cli import cli
 from mtfix.core.glossary import FixEngine
 from mtfix.core.models import Concept, Glossary, Term, TermStatus
+from mtfix.formats.registry import read_document
 from mtfix.store.workspace import Workspace
 from mtfix.workflow import export_bytes, open_for_review
 
@@ -74,6 +75,46 @@ def test_export_command_defaults_to_the_documents_format(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(path), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "<target>The COVID-19 is serious.</target>" in result.stdout
-    refused = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "--format", "po"])
-    assert refused.exit_code == 2
-    assert "exports as xliff or text" in refused.output
+    unknown = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "--format", "docx"])
+    assert unknown.exit_code == 2
+    assert "'docx' is not one of" in unknown.output
+
+
+def test_export_command_writes_any_format(tmp_path):
+    """--format, or else the -o file's ending, picks the format; the file is built from the segments."""
+    path = tmp_path / "doc.xlf"
+    path.write_text(XLIFF, encoding="utf-8")
+    db = tmp_path / "ws.db"
+    with Workspace(db) as workspace:
+        info, _ = open_for_review(workspace, path, ENGINE)
+        workspace.confirm(info.id, 0)
+    as_po = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "--format", "po"])
+    assert as_po.exit_code == 0, as_po.output
+    assert 'msgid "新冠肺炎很严重。"\nmsgstr "The COVID-19 is serious."\n' in as_po.stdout
+    out = tmp_path / "reviewed.tmx"
+    by_name = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "-o", str(out)])
+    assert by_name.exit_code == 0, by_name.output
+    back = read_document(out)
+    assert [(s.source, s.text, s.id) for s in back.segments] == [
+        ("新冠肺炎很严重。", "The COVID-19 is serious.", "u1"), ("谢谢。", "Thanks.", "u2")]
+    named = tmp_path / "table.tsv"
+    forced = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "-o", str(named), "--format", "xliff12"])
+    assert forced.exit_code == 0, forced.output
+    assert read_document(named, "xliff12").metadata["version"] == "1.2"
+
+
+def test_a_monolingual_review_exports_as_a_bilingual_file_of_mt_and_target(tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("The new crown pneumonia spreads. Wash your hands.\n", encoding="utf-8")
+    db = tmp_path / "ws.db"
+    with Workspace(db) as workspace:
+        info, _ = open_for_review(workspace, path, ENGINE)
+        workspace.confirm(info.id, 0)
+    out = tmp_path / "doc.xliff"
+    result = CliRunner().invoke(cli, ["export", str(path), "--db", str(db), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    back = read_document(out)
+    assert [(s.source, s.text) for s in back.segments] == [
+        ("The new crown pneumonia spreads.", "The COVID-19 spreads."), ("Wash your hands.", "Wash your hands.")]
+    assert back.metadata["statuses"] == ["confirmed", "new"]
+    assert (back.source_language, back.target_language) == ("en", "en")
