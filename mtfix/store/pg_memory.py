@@ -12,11 +12,14 @@ memory. How it works:
 - **Schema**: versioned in ``mtfix_schema`` and created or upgraded by :func:`init_schema`
   (``mtfix tm init --tm URL``, once per team; it runs ``CREATE EXTENSION pg_trgm``, which
   needs a role allowed to). Opening a memory upgrades an older schema and refuses a newer one.
-- **Fuzzy lookup**: ``pg_trgm`` (a GIN index on the normalised source) finds the units
-  whose trigram similarity reaches :func:`trigram_threshold`, within the lengths that can
-  reach the threshold (:func:`length_bounds`); all of them are scored with rapidfuzz exactly
-  as the SQLite memory scores its candidates, so a unit gets the same score and explanation
-  on both.
+- **Fuzzy lookup**: the word index of the SQLite memory (:mod:`.tm_index`), as a table
+  ``tm_words(word, length, unit_id)``: the postings of the query's rarest words, within the
+  lengths that can reach the threshold, rank the units by the characters of the words they
+  share (in SQL), and the best of them are scored with rapidfuzz with the same adaptive
+  widening as the SQLite memory, so a unit gets the same score and explanation on both.
+  (A ``pg_trgm`` prefilter was measured first and dropped: for a sentence-long query its
+  GIN index returns thousands of candidates to recheck, and KNN on a GiST index walks
+  thousands of pages: 300 ms a lookup at 100k units against a few ms for the word index.)
 - **Connections** come from a ``psycopg_pool`` pool; writes run ``SERIALIZABLE`` and are
   retried on serialisation failures and deadlocks (two reviewers confirming the same
   segment at once).
@@ -30,16 +33,32 @@ import json
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz
 
-from mtfix.core.matching import canonical_language, explain, normalise, normalised_hash, text_hash
-from mtfix.core.models import TmMatch, TmUnit
+from mtfix.core.matching import (
+    canonical_language,
+    explain,
+    index_words,
+    normalise,
+    normalised_hash,
+    text_hash,
+)
+from mtfix.core.models import TmMatch, TmUnit, language_matches
 from mtfix.errors import MtfixError
-from mtfix.store.memory import DEFAULT_THRESHOLD, ImportResult, MemoryStats, now_iso
+from mtfix.store.memory import (
+    DEFAULT_THRESHOLD,
+    RESCORED,
+    RESCORED_MAX,
+    ImportResult,
+    MemoryStats,
+    now_iso,
+)
 from mtfix.store.memory_base import MemoryBackend
+from mtfix.store.tm_index import MAX_LENGTH, MIN_WORDS, READ_BUDGET, length_range
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +68,33 @@ CONNECT_TIMEOUT = 5.0
 WRITE_ATTEMPTS = 12
 """How often a write is tried when it loses a serialisation conflict."""
 
+COUNT_LOCK_TIMEOUT = "2s"
+"""How long a confirmation waits to update the word counts (a bulk import holds them)."""
+
 _COLUMNS = (
     "id, source, target, source_language, target_language, origin, created, changed, "
     "usage_count, notes, properties, extra"
 )
 
-MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+
+
+def _index_stored_units(conn) -> None:
+    """Index the sources of the units stored before the word index existed (in pages)."""
+    last = 0
+    while True:
+        rows = conn.execute("SELECT id, source_norm FROM tm_units WHERE id > %s ORDER BY id LIMIT 5000",
+                            (last,)).fetchall()
+        if not rows:
+            return
+        with conn.cursor().copy("COPY tm_words (word, length, unit_id) FROM STDIN") as copy:
+            for unit_id, norm in rows:
+                length = min(len(norm), MAX_LENGTH)
+                for word in sorted(index_words(norm)):
+                    copy.write_row((word, length, unit_id))
+        last = rows[-1][0]
+
+
+MIGRATIONS: tuple[tuple[int, tuple[str | Callable, ...]], ...] = (
     (1, (
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         """CREATE TABLE tm_units (
@@ -77,8 +117,31 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         "CREATE INDEX tm_units_by_hash ON tm_units (source_hash)",
         "CREATE INDEX tm_units_trigrams ON tm_units USING gin (source_norm gin_trgm_ops)",
     )),
+    (2, (
+        # the fuzzy lookup's word index: one row per distinct case-folded word of a source;
+        # the key (word, length) reads only the lengths that can reach the threshold
+        """CREATE TABLE tm_words (
+            word TEXT COLLATE "C" NOT NULL,
+            length INTEGER NOT NULL,
+            unit_id BIGINT NOT NULL,
+            PRIMARY KEY (word, length, unit_id)
+        )""",
+        _index_stored_units,
+        # postings per word and length, so a lookup knows the rarest words without counting:
+        # estimates (a failed update after a confirmation is not retried), never answers
+        """CREATE TABLE tm_word_counts (
+            word TEXT COLLATE "C" NOT NULL,
+            length INTEGER NOT NULL,
+            n BIGINT NOT NULL,
+            PRIMARY KEY (word, length)
+        )""",
+        "INSERT INTO tm_word_counts SELECT word, length, count(*) FROM tm_words GROUP BY 1, 2",
+        "ANALYZE tm_words",
+        "ANALYZE tm_word_counts",
+    )),
 )
-"""(version, statements): every change of the server schema, in order."""
+"""(version, statements): every change of the server schema, in order; a statement is SQL,
+or a function of the connection for what SQL cannot do (words are split as in Python)."""
 
 LATEST = MIGRATIONS[-1][0]
 _MIGRATION_LOCK = 0x6D7466697874  # "mtfixt": one migrating client at a time
@@ -109,27 +172,6 @@ def _driver():
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise MtfixError("a PostgreSQL memory needs psycopg: pip install 'mtfix[postgres]'") from error
     return psycopg, psycopg_pool
-
-
-def trigram_threshold(threshold: float) -> float:
-    """The ``pg_trgm`` similarity below which a unit is not worth scoring.
-
-    Trigram similarity falls faster than the character ratio (one changed letter removes up
-    to three trigrams), so the cut is well below ``threshold``; measured on the benchmark's
-    near-duplicates (threshold 75, cut 0.40), the lowest trigram similarity of a unit in
-    rapidfuzz's top five was 0.34 and 99.5% were above 0.43.
-    """
-    return max(0.1, min(0.7, (threshold - 35.0) / 100.0))
-
-
-def length_bounds(length: int, threshold: float) -> tuple[int, int]:
-    """The source lengths whose ``fuzz.ratio`` with a text of ``length`` can reach ``threshold``."""
-    if threshold <= 0:
-        return 0, 2**31 - 1
-    t = min(threshold, 100.0)
-    low = int(length * t / (200.0 - t)) - 1
-    high = int(length * (200.0 - t) / t) + 1
-    return max(low, 0), high
 
 
 def _unit_from_row(row) -> TmUnit:
@@ -205,7 +247,10 @@ def _migrate(conn, url: str) -> tuple[int, int]:
                 if version <= before:
                     continue
                 for statement in statements:
-                    conn.execute(statement)
+                    if callable(statement):
+                        statement(conn)
+                    else:
+                        conn.execute(statement)
                 conn.execute("INSERT INTO mtfix_schema (version) VALUES (%s)", (version,))
         except psycopg.errors.InsufficientPrivilege as error:
             raise MtfixError(f"not allowed to create the memory's tables: {_first_line(error)} "
@@ -314,17 +359,26 @@ class PgMemory(MemoryBackend):
     # --- writing ---------------------------------------------------------------------------
     def add(self, unit: TmUnit) -> TmUnit:
         """Store one unit (merged into an identical one if there is one); returns it with its id."""
-        return self._run(lambda conn: _get(conn, _add(conn, unit)), serializable=True)
+        added: list[str] = []
+
+        def work(conn) -> TmUnit:
+            added.clear()  # a retried transaction starts again
+            return _get(conn, _add(conn, unit, added))
+
+        stored = self._run(work, serializable=True)
+        self._count_words(added)
+        return stored
 
     def import_units(self, units: Iterable[TmUnit], *, progress: Callable[[int], None] | None = None) -> ImportResult:
         """Store many units in one transaction (COPY): all of them, or none if ``units`` raises."""
         with self._connection() as conn, conn.transaction():
-            conn.execute(f"CREATE TEMP TABLE tm_stage (seq BIGINT, {_STAGE_COLUMNS}) ON COMMIT DROP")
+            conn.execute(f"CREATE TEMP TABLE tm_stage (seq BIGINT, {_STAGE_COLUMNS}, words TEXT[]) ON COMMIT DROP")
             read = 0
-            with conn.cursor().copy(f"COPY tm_stage (seq, {_INSERT_COLUMNS}) FROM STDIN") as copy:
+            with conn.cursor().copy(f"COPY tm_stage (seq, {_INSERT_COLUMNS}, words) FROM STDIN") as copy:
                 for unit in units:
                     read += 1
-                    copy.write_row((read, *_row_values(unit)))
+                    values = _row_values(unit)
+                    copy.write_row((read, *values, sorted(index_words(values[5]))))
                     if progress and read % 5000 == 0:
                         progress(read)
             conn.execute("CREATE INDEX ON tm_stage (source_hash)")
@@ -335,20 +389,35 @@ class PgMemory(MemoryBackend):
                 "target, source_language, target_language) * FROM tm_stage ORDER BY source_hash, source, target, "
                 "source_language, target_language, seq) s WHERE " + _IDENTICAL
             ).rowcount
+            before = conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0]
             added = conn.execute(
                 f"INSERT INTO tm_units ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM tm_stage s "
                 f"WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE {_IDENTICAL}) ORDER BY seq"
             ).rowcount
+            if added:
+                conn.execute(
+                    f"CREATE TEMP TABLE tm_stage_words ON COMMIT DROP AS SELECT DISTINCT w.word, "
+                    f"least(s.source_length, {MAX_LENGTH}) AS length, u.id AS unit_id FROM tm_stage s "
+                    f"JOIN tm_units u ON {_IDENTICAL} AND u.id > %s CROSS JOIN unnest(s.words) AS w(word)",
+                    (before,))
+                # in key order, so the index is written page after page, not at random; a unit
+                # a reviewer confirmed meanwhile may be joined too, and is indexed already
+                conn.execute("INSERT INTO tm_words (word, length, unit_id) SELECT * FROM tm_stage_words "
+                             "ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING")
+                conn.execute(f"{_COUNT_UPSERT} SELECT word, length, count(*) FROM tm_stage_words "
+                             f"GROUP BY 1, 2 ORDER BY 1, 2 {_COUNT_CONFLICT}")
             if progress:
                 progress(read)
             staged = read
         if added > 1000:
             with self._connection() as conn:
-                conn.execute("ANALYZE tm_units")
+                # VACUUM too: lookups count postings with index-only scans, which need it
+                conn.execute("VACUUM ANALYZE tm_units, tm_words, tm_word_counts")
         return ImportResult(added, staged - added)
 
     def delete(self, unit_id: int) -> bool:
         """Remove one unit; returns whether it existed."""
+        # its postings stay (no index by unit): lookups check every candidate against tm_units
         return self._run(lambda conn: conn.execute("DELETE FROM tm_units WHERE id = %s", (unit_id,)).rowcount > 0)
 
     def update_units(self, units: Iterable[TmUnit]) -> int:
@@ -399,11 +468,34 @@ class PgMemory(MemoryBackend):
                 before = {"target": old_target, "changed": old_changed, "usage_count": usage, "origin": old_origin}
                 return {"unit": unit_id, "created": False, "target": target, "before": before, "superseded": False}
             unit = TmUnit(source, target, source_language, target_language, origin, when, when, 1)
-            unit_id = conn.execute(f"INSERT INTO tm_units ({_INSERT_COLUMNS}) VALUES ({_MARKS}) RETURNING id",
-                                   _row_values(unit)).fetchone()[0]
+            unit_id = _insert(conn, _row_values(unit))
             return {"unit": unit_id, "created": True, "target": target, "before": None, "superseded": False}
 
-        return self._run(work, serializable=True)
+        change = self._run(work, serializable=True)
+        if change["created"]:
+            self._count_words([normalise(source)])
+        return change
+
+    def _count_words(self, sources: list[str]) -> None:
+        """Count the words of new units, after their transaction (counts are shared by all writers).
+
+        Outside the serialisable transaction, so reviewers confirming at once wait a moment
+        for each other instead of failing; a failure only leaves an estimate low.
+        """
+        if not sources:
+            return
+        counts = Counter((word, min(len(norm), MAX_LENGTH)) for norm in sources for word in index_words(norm))
+        keys = sorted(counts)  # one order for every writer: no deadlocks
+
+        def work(conn) -> None:
+            conn.execute(f"SET LOCAL lock_timeout = '{COUNT_LOCK_TIMEOUT}'")
+            conn.execute(f"{_COUNT_UPSERT} SELECT * FROM unnest(%s::text[], %s::int[], %s::bigint[]) {_COUNT_CONFLICT}",
+                         ([w for w, _ in keys], [n for _, n in keys], [counts[k] for k in keys]))
+
+        try:
+            self._run(work)
+        except (MtfixError, self._psycopg.Error) as error:
+            log.warning("word counts not updated: %s", _first_line(error))
 
     def revert_confirmation(self, change: dict) -> None:
         """Undo :meth:`record_confirmation`, unless the unit changed again since."""
@@ -492,15 +584,14 @@ class PgMemory(MemoryBackend):
         return self._run(lambda conn: [_unit_from_row(r) for r in conn.execute(sql, params)])
 
     def stats(self) -> MemoryStats:
-        """Counts of units, language pairs, origins and distinct words of the sources."""
+        """Counts of units, language pairs, origins and indexed words."""
 
         def work(conn) -> MemoryStats:
             units = conn.execute("SELECT count(*) FROM tm_units").fetchone()[0]
             pairs = conn.execute("SELECT source_language, target_language, count(*) FROM tm_units "
                                  "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2").fetchall()
             origins = conn.execute("SELECT count(DISTINCT origin) FROM tm_units").fetchone()[0]
-            words = conn.execute("SELECT count(DISTINCT w[1]) FROM tm_units, "
-                                 "regexp_matches(lower(source_norm), '(\\w+)', 'g') AS w").fetchone()[0]
+            words = conn.execute("SELECT count(DISTINCT word) FROM tm_words").fetchone()[0]
             return MemoryStats(units, tuple(((s, t), n) for s, t, n in pairs), origins, words)
 
         return self._run(work)
@@ -541,6 +632,8 @@ class _Guard:
 
 
 _MARKS = ",".join(["%s"] * 14)
+_COUNT_UPSERT = "INSERT INTO tm_word_counts (word, length, n)"
+_COUNT_CONFLICT = "ON CONFLICT (word, length) DO UPDATE SET n = tm_word_counts.n + excluded.n"
 _STAGE_COLUMNS = (
     "source TEXT, target TEXT, source_language TEXT, target_language TEXT, source_hash BIGINT, source_norm TEXT, "
     "source_length INTEGER, origin TEXT, created TEXT, changed TEXT, usage_count INTEGER, notes TEXT, "
@@ -555,7 +648,8 @@ def _get(conn, unit_id: int) -> TmUnit | None:
     return _unit_from_row(row) if row else None
 
 
-def _add(conn, unit: TmUnit) -> int:
+def _add(conn, unit: TmUnit, added: list[str]) -> int:
+    """Store or merge one unit; the normalised source of a new one is appended to ``added``."""
     values = _row_values(unit)
     row = conn.execute(
         "SELECT id FROM tm_units WHERE source_hash = %s AND source = %s AND target = %s AND source_language = %s "
@@ -565,8 +659,18 @@ def _add(conn, unit: TmUnit) -> int:
         conn.execute("UPDATE tm_units SET created = least(created, %s), changed = greatest(changed, %s), "
                      "usage_count = greatest(usage_count, %s) WHERE id = %s", (values[8], values[9], values[10], row[0]))
         return row[0]
-    return conn.execute(f"INSERT INTO tm_units ({_INSERT_COLUMNS}) VALUES ({_MARKS}) RETURNING id",
-                        values).fetchone()[0]
+    added.append(values[5])
+    return _insert(conn, values)
+
+
+def _insert(conn, values: tuple) -> int:
+    """Insert one unit (:func:`_row_values`) and index its words; returns its id."""
+    unit_id = conn.execute(f"INSERT INTO tm_units ({_INSERT_COLUMNS}) VALUES ({_MARKS}) RETURNING id",
+                           values).fetchone()[0]
+    norm = values[5]
+    conn.execute("INSERT INTO tm_words (word, length, unit_id) SELECT unnest(%s::text[]), %s, %s",
+                  (sorted(index_words(norm)), min(len(norm), MAX_LENGTH), unit_id))
+    return unit_id
 
 
 def _exact(conn, text: str, source_language, target_language) -> list[TmMatch]:
@@ -579,34 +683,92 @@ def _exact(conn, text: str, source_language, target_language) -> list[TmMatch]:
     return [TmMatch(u, 100.0, explain(text, u.source), exact=True) for u in map(_unit_from_row, rows)]
 
 
+def _candidates(conn, query: str, threshold: float, limit: int) -> tuple[list[tuple[int, float]], float]:
+    """:func:`mtfix.store.tm_index.candidates` on the ``tm_words`` table.
+
+    The same choice of words (the rarest ones, then more while at most
+    :data:`~mtfix.store.tm_index.READ_BUDGET` postings are read) and the same estimate,
+    ``200 * shared word characters / (sum of lengths)``, ranked in SQL: (unit id, estimate)
+    pairs, best first then by id, and the most an estimate can be low for skipped words.
+    """
+    words = sorted(index_words(query))
+    if not words:
+        return [], 0.0
+    lq = len(query)
+    low, high = length_range(lq, threshold)
+    sizes = dict(conn.execute(
+        "SELECT word, sum(n)::bigint FROM tm_word_counts WHERE word = ANY(%s) AND length BETWEEN %s AND %s GROUP BY word",
+        (words, low, high)).fetchall())
+    known = sorted((w for w in words if sizes.get(w)), key=lambda w: (sizes[w], w))
+    chosen: list[str] = []
+    read = 0
+    for n, word in enumerate(known):
+        if n >= MIN_WORDS and read + sizes[word] > READ_BUDGET:
+            break
+        chosen.append(word)
+        read += sizes[word]
+    skipped = sum(len(w) for w in known[len(chosen):])
+    slack = 200.0 * skipped / (lq + max(low, 1))
+    if not chosen:
+        return [], slack
+    rows = conn.execute(
+        "SELECT t.unit_id, 200.0::float8 * sum(q.weight)::float8 / (%s + max(t.length))::float8 AS estimate "
+        "FROM unnest(%s::text[], %s::int[]) AS q(word, weight) JOIN tm_words t ON t.word = q.word "
+        "WHERE t.length BETWEEN %s AND %s GROUP BY t.unit_id ORDER BY estimate DESC, t.unit_id LIMIT %s",
+        (lq, chosen, [len(w) for w in chosen], low, high, limit)).fetchall()
+    return rows, slack
+
+
+def _sources(conn, ids: list[int], source_language, target_language) -> dict[int, str]:
+    """The normalised sources of these units, if they exist and match the languages."""
+    if not ids:
+        return {}
+    return {
+        unit_id: norm
+        for unit_id, norm, source_lang, target_lang in conn.execute(
+            "SELECT id, source_norm, source_language, target_language FROM tm_units WHERE id = ANY(%s)", (ids,))
+        if (not source_language or language_matches(source_lang, source_language))
+        and (not target_language or language_matches(target_lang, target_language))
+    }
+
+
 def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> list[TmMatch]:
+    """The SQLite memory's fuzzy lookup (:func:`mtfix.store.memory._fuzzy`) on the server.
+
+    The :data:`~mtfix.store.memory.RESCORED` best estimated units are scored with rapidfuzz;
+    then every further one whose estimate, plus the largest gap seen between score and
+    estimate and the slack of skipped words, could still enter the top ``limit``.
+    """
     query = normalise(text)
     if not query or limit <= 0:
         return []
-    low, high = length_bounds(len(query), threshold)
-    params: list = [query, low, high]
-    where = _language_clause("source_language", source_language, params)
-    where += _language_clause("target_language", target_language, params)
-    conn.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", (str(trigram_threshold(threshold)),))
-    # the planner underrates the trigram index for long texts and would scan the table
-    conn.execute("SET LOCAL enable_seqscan = off")
-    # every unit over the trigram cut is scored (rapidfuzz is cheaper than ranking them in SQL)
-    rows = conn.execute(
-        f"SELECT id, source_norm FROM tm_units WHERE source_norm %% %s AND source_length BETWEEN %s AND %s{where}",
-        params,
-    ).fetchall()
-    # the very same scoring as the SQLite memory: ratio of normalised texts, ties by id
-    scored = sorted(
-        (-score, unit_id, norm) for unit_id, norm in rows
-        if (score := fuzz.ratio(query, norm)) >= threshold
-    )[:limit]
+    ranked, slack = _candidates(conn, query, threshold, RESCORED_MAX)
+    if not ranked:
+        return []
+    count = max(RESCORED, limit)
+    choices = _sources(conn, [unit_id for unit_id, _ in ranked[:count]], source_language, target_language)
+    scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
+    if len(ranked) > count and scores:
+        estimates = dict(ranked[:count])
+        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
+        good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
+        needed = good[limit - 1] if len(good) >= limit else threshold
+        cut = needed - gap - slack - 1.0
+        more = [unit_id for unit_id, estimate in ranked[count:] if estimate >= cut]
+        if more:
+            extra = _sources(conn, more, source_language, target_language)
+            choices.update(extra)
+            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
+    scored = sorted((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)[:limit]
     if not scored:
         return []
     units = {r[0]: _unit_from_row(r) for r in conn.execute(
-        f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([unit_id for _, unit_id, _ in scored],))}
+        f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([unit_id for _, unit_id in scored],))}
     return [
-        TmMatch(units[unit_id], round(-negative, 2), explain(text, units[unit_id].source), exact=norm == query)
-        for negative, unit_id, norm in scored
+        TmMatch(units[unit_id], round(-negative, 2), explain(text, units[unit_id].source),
+                exact=choices[unit_id] == query)
+        for negative, unit_id in scored
+        if unit_id in units
     ]
 
 
@@ -617,6 +779,4 @@ __all__ = [
     "display_url",
     "init_schema",
     "is_server_url",
-    "length_bounds",
-    "trigram_threshold",
 ]

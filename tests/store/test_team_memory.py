@@ -10,7 +10,8 @@ import pytest
 from mtfix.core.models import Document, Segment, TmUnit
 from mtfix.errors import MtfixError
 from mtfix.store.memory import TranslationMemory
-from mtfix.store.pg_memory import PgMemory, ServerUnreachable, init_schema
+from mtfix.store import pg_memory
+from mtfix.store.pg_memory import LATEST, PgMemory, ServerUnreachable, init_schema
 from mtfix.store.team import TeamWorkspace, open_workspace
 
 SOURCES = [
@@ -72,8 +73,25 @@ def test_a_database_without_schema_says_to_run_init(pg_url):
     """Opening a database nobody initialised says which command creates the memory."""
     with pytest.raises(MtfixError, match="mtfix tm init"):
         PgMemory(pg_url)
-    assert init_schema(pg_url) == (0, 1)
-    assert init_schema(pg_url) == (1, 1)  # running it again changes nothing
+    assert init_schema(pg_url) == (0, LATEST)
+    assert init_schema(pg_url) == (LATEST, LATEST)  # running it again changes nothing
+
+
+def test_a_memory_from_before_the_word_index_is_indexed_when_opened(pg_url):
+    """Units stored by an mtfix without the fuzzy word index are found fuzzily after the upgrade."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE mtfix_schema (version INTEGER PRIMARY KEY, applied TIMESTAMPTZ NOT NULL DEFAULT now())")
+        for statement in pg_memory.MIGRATIONS[0][1]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO mtfix_schema (version) VALUES (1)")
+        for i, source in enumerate(SOURCES):
+            conn.execute(f"INSERT INTO tm_units ({pg_memory._INSERT_COLUMNS}) VALUES ({pg_memory._MARKS})",
+                         pg_memory._row_values(TmUnit(source, f"t{i}")))
+    with PgMemory(pg_url) as memory:
+        assert [m.unit.target for m in memory.fuzzy("The committee approved the budget.")] == ["t0", "t1"]
+        assert memory.stats().indexed_words > 10
 
 
 def test_open_workspace_refuses_a_url_that_is_not_a_server(tmp_path):
