@@ -25,5 +25,17 @@ def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, tit
         table.add_column(column, overflow="fold", justify="right" if i in numeric else "left")
     for row in rows:
         # Text(...) keeps document text from being read as markup ("[bold]" stays as typed).
-        table.add_row(*(v if isinstance(v, Text) else Text(str(v)) for v in row))
+        table.add_row(*(visible_text(v if isinstance(v, Text) else Text(str(v))) for v in row))
     Console().print(table)
+
+
+def visible_text(text):
+    """A :class:`rich.text.Text` with its control characters visible (ESC as ␛), styles kept.
+
+    Document text never reaches the terminal raw: an escape sequence in a segment
+    would act on the terminal, a U+202E would reorder the row.
+    """
+    from mtfix.core.visible import visible
+
+    text.plain = visible(text.plain)  # one character for one: the spans still fit
+    return text

@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from mtfix.commands._common import (
+    force_option,
     glossary_option,
     load_glossary_set,
     read_input,
+    refuse_overwriting_input,
     settings,
     write_output,
 )
@@ -30,7 +32,8 @@ from mtfix.formats.registry import format_for, format_names
               help="Minimum score (0-100) of a near miss. Default: mtfix.toml, else 85.")
 @click.option("--format", "format_name", type=click.Choice(format_names()), default=None,
               help="The input's format (default: by extension, else text); the output has the same.")
-def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuzzy_threshold, format_name):
+@force_option
+def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuzzy_threshold, format_name, force):
     """Apply glossary fixes to INPUT (a document in any registered format, or - for standard input).
 
     Writes the fixed text to OUTPUT or standard output, the fixes to REPORT, and a
@@ -38,6 +41,8 @@ def fix(input_name, output, report, glossaries, apply_fuzzy, no_near_misses, fuz
     as suggestions and applied only with --apply-fuzzy. Nothing is written when
     the input or a glossary cannot be read (exit status 2).
     """
+    refuse_overwriting_input(output, input_name, force)
+    refuse_overwriting_input(report, input_name, force)
     config = settings()
     glossary = load_glossary_set(glossaries)
     data, name = read_input(input_name)

@@ -69,6 +69,7 @@ def suggest(paths: tuple[Path, ...], glossaries, db: Path | None, target: Path |
     from rich.text import Text
 
     from mtfix.commands._common import load_glossary_set, read_input
+    from mtfix.commands._render import visible_text
     from mtfix.core.suggest import suggest as find_suggestions
     from mtfix.formats.text import read_text
 
@@ -92,8 +93,9 @@ def suggest(paths: tuple[Path, ...], glossaries, db: Path | None, target: Path |
     for column in ("#", "variant", "preferred", "concept", "why", "seen", "context"):
         table.add_column(column, overflow="fold")
     for number, s in enumerate(found, 1):
-        table.add_row(str(number), Text(s.variant), Text(s.preferred), Text(s.concept or "(new)"), s.reason,
-                      str(s.count), Text(s.contexts[0] if s.contexts else ""))
+        table.add_row(*(visible_text(Text(cell)) for cell in (
+            str(number), s.variant, s.preferred, s.concept or "(new)", s.reason, str(s.count),
+            s.contexts[0] if s.contexts else "")))
     Console().print(table)
     if target is None:
         return

@@ -9,6 +9,7 @@ that holds it refuses to load.
 from __future__ import annotations
 
 import re
+import string
 
 from mtfix.core.models import Rule
 from mtfix.errors import GlossaryError
@@ -124,10 +125,15 @@ def _has_nested_repetition(pattern: str, flags: int) -> bool:
 
 
 def _walk_for_nesting(items) -> bool:
+    if _adjacent_repeats_overlap(items, unbounded_only=True):  # \s*\s*x: polynomial on a long line
+        return True
     for op, av in items:
         if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
             _low, high, body = av
-            if high == _sre.MAXREPEAT and _iteration_can_be_lone_repeat(body):
+            # (a{1,9}){1,9} is bounded but still splits a run of "a" in too many ways.
+            if (high == _sre.MAXREPEAT or high >= 4) and _iteration_can_be_lone_repeat(body):
+                return True
+            if high == _sre.MAXREPEAT and _iteration_is_ambiguous(body):
                 return True
             if _walk_for_nesting(body):
                 return True
@@ -175,3 +181,110 @@ def _children(op, av) -> list:
 
 def _min_width(parent, item) -> int:
     return _sre_parse.SubPattern(parent.state, [item]).getwidth()[0]
+
+
+# Characters standing in for "any text" when comparing where two parts of a pattern can start.
+_PROBE = frozenset(string.ascii_letters + string.digits + string.punctuation + " \t\n\u00a0éßÉ中٣")
+
+
+def _iteration_is_ambiguous(items, start: frozenset[str] | None = None) -> bool:
+    """Whether one iteration can match the same text in two ways: ``(a|a)+``, ``(x+x+)+``.
+
+    Two alternatives that can start with the same character, or two variable
+    repetitions in a row that can take the same character, let the engine split
+    a run between them in exponentially many ways.
+    """
+    if start is None:
+        start = _first_chars(items)
+    entries = list(items)
+    for index, (op, av) in enumerate(entries):
+        if op == _sre.BRANCH:
+            firsts = [_first_chars(branch) for branch in av[1]]
+            if any(a & b for i, a in enumerate(firsts) for b in firsts[i + 1 :]):
+                return True
+            # The parser factors (a|aa) into a(|a): an empty alternative lets the next
+            # iteration take what a longer alternative would have taken.
+            empty = [not _sre_parse.SubPattern(items.state, list(branch)).getwidth()[0] for branch in av[1]]
+            if sum(empty) >= 2 or any(empty) and any(
+                first & start for first, is_empty in zip(firsts, empty) if not is_empty
+            ):
+                return True
+            if any(_iteration_is_ambiguous(branch, start) for branch in av[1]):
+                return True
+        elif op == _sre.SUBPATTERN and _iteration_is_ambiguous(av[-1], start):
+            return True
+    return _adjacent_repeats_overlap(items)
+
+
+def _adjacent_repeats_overlap(items, *, unbounded_only: bool = False) -> bool:
+    """Whether two variable repetitions with nothing required between them can take the same character."""
+    entries = list(items)
+
+    def variable(op, av) -> bool:
+        return op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[1] > av[0] and (
+            not unbounded_only or av[1] == _sre.MAXREPEAT)
+
+    for index, (op, av) in enumerate(entries):
+        if not variable(op, av):
+            continue
+        mine = _first_chars(av[2])
+        for later_op, later_av in entries[index + 1 :]:
+            if variable(later_op, later_av) and mine & _first_chars(later_av[2]):
+                return True
+            if _min_width(items, (later_op, later_av)) > 0:
+                break
+    return False
+
+
+def _first_chars(items) -> frozenset[str]:
+    """The probe characters a match of ``items`` can start with (generously)."""
+    found: set[str] = set()
+    for item in items:
+        found |= _first_of(*item)
+        if _min_width(items, item) > 0:
+            break
+    return frozenset(found)
+
+
+def _first_of(op, av) -> frozenset[str]:
+    if op == _sre.LITERAL:
+        char = chr(av)
+        return frozenset({char, char.lower(), char.upper()})
+    if op == _sre.NOT_LITERAL:
+        return _PROBE - {chr(av)}
+    if op == _sre.IN:
+        return frozenset(c for c in _PROBE if _in_class(av, c))
+    if op == _sre.SUBPATTERN:
+        return _first_chars(av[-1])
+    if op == _sre.BRANCH:
+        return frozenset().union(*(_first_chars(branch) for branch in av[1]))
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return _first_chars(av[2])
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return frozenset()
+    return _PROBE  # anything else: assume it can start anywhere
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdigit, "CATEGORY_NOT_DIGIT": lambda c: not c.isdigit(),
+    "CATEGORY_SPACE": str.isspace, "CATEGORY_NOT_SPACE": lambda c: not c.isspace(),
+    "CATEGORY_WORD": lambda c: c.isalnum() or c == "_", "CATEGORY_NOT_WORD": lambda c: not (c.isalnum() or c == "_"),
+}
+
+
+def _in_class(members, char: str) -> bool:
+    negate, hit = False, False
+    for op, av in members:
+        if op == _sre.NEGATE:
+            negate = True
+        elif op == _sre.LITERAL:
+            hit = hit or char.lower() == chr(av).lower()
+        elif op == _sre.RANGE:
+            hit = hit or av[0] <= ord(char) <= av[1] or av[0] <= ord(char.lower()) <= av[1] \
+                or av[0] <= ord(char.upper()) <= av[1]
+        elif op == _sre.CATEGORY:
+            test = _CATEGORIES.get(str(av))
+            hit = hit or (test(char) if test else True)
+        else:
+            hit = True
+    return hit != negate

@@ -129,6 +129,7 @@ def read_tbx(path: str | os.PathLike[str]) -> Glossary:
             concepts.append(concept)
         else:
             log.debug("%s:%s: concept %s has no terms; skipped", path, entry.sourceline, concept_id)
+    _refuse_entity_declarations(root, path)  # after the terms: an entity used in one is named there
     for value, lines in unknown_statuses.items():
         log.warning(
             "%s:%s: unknown term status %r (%d term(s)); treated as admitted", path, lines[0], value, len(lines)
@@ -180,11 +181,22 @@ def _parse(data: bytes, path) -> etree._Element:
         remove_pis=True,
     )
     try:
-        return etree.parse(io.BytesIO(data), parser).getroot()
+        root = etree.parse(io.BytesIO(data), parser).getroot()
     except etree.XMLSyntaxError as exc:
         message = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc)).strip()
         column = f" (column {exc.position[1]})" if exc.position and exc.position[1] else ""
         raise GlossaryError(f"malformed XML: {message}{column}", path, exc.lineno or None) from None
+    return root
+
+
+def _refuse_entity_declarations(root, path) -> None:
+    """Refuse declared entities even unused (as XLIFF and TMX do): none is ever loaded."""
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None:
+        for entity in dtd.iterentities():
+            raise GlossaryError(
+                f"entity declarations are not allowed in a glossary (entity {entity.name!r})", path, 1
+            )
 
 
 def _read_entry(entry, concept_id: str, file_language: str, path, unknown_statuses) -> Concept:

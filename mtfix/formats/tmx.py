@@ -348,7 +348,7 @@ def read_tmx(
                 seen_root = True
     except etree.XMLSyntaxError as error:
         message = error.msg or "not well-formed XML"
-        raise FormatError(f"not well-formed XML: {message}", name, error.lineno) from None
+        raise FormatError(f"not well-formed XML: {message}", name, error.lineno or None) from None
     if not seen_root:
         raise FormatError("not a TMX file: no <tmx> element", name, 1)
 

@@ -14,6 +14,7 @@ Rules every store module follows:
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -51,6 +52,7 @@ class Database:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_with_umask(self.path)
         from mtfix.store.schema import LATEST, upgrade
 
         try:
@@ -135,6 +137,21 @@ class Database:
                     pass
             self._connections.clear()
         self._local = threading.local()
+
+
+def _create_with_umask(path: Path) -> None:
+    """Create a missing workspace file with the permissions the user's umask gives.
+
+    SQLite would create it 0644 whatever the umask (too open under 077, too closed
+    for a group under 002); its -wal and -shm files copy the database file's mode.
+    An empty file is a valid new database.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        pass
+    except OSError as error:
+        raise WorkspaceError(f"cannot create the workspace: {error.strerror or error}", path) from None
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -11,23 +11,25 @@ from collections.abc import Iterable, Sequence
 
 from rich.cells import get_character_cell_size
 
+from mtfix.core.visible import visible
+
 Line = tuple[int, int]
 """A display line: ``(start, end)`` offsets into the text, end exclusive."""
 
 Run = tuple[int, int, str]
 """A styled part of a text: ``(start, end, kind)``, kind naming a component style."""
 
-# One character in, one character out, so that offsets keep pointing at the same text.
-# Line feeds stay: they break lines.
-_CONTROL = {code: " " for code in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if code != 0x0A}
-_CONTROL[0x0A] = "\n"
 
 _TOKEN = re.compile(r"[^ ]+ *| +")
 
 
 def printable(text: str) -> str:
-    """``text`` with tabs and control characters shown as spaces, offsets unchanged."""
-    return text.translate(_CONTROL)
+    """``text`` with tabs as spaces and control characters visible (ESC as ␛), offsets unchanged.
+
+    Escape sequences and bidirectional controls never reach the terminal raw:
+    see :func:`mtfix.core.visible.visible`. Line feeds stay: they break lines.
+    """
+    return visible(text)
 
 
 def _width(text: str) -> int:

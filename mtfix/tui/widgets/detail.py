@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from mtfix.core.apply import word_diff
+from mtfix.core.visible import visible
 from mtfix.tui.widgets._styles import overlay_style
 
 MATCH_KEYS = 9
@@ -449,7 +450,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
         text.append(f" · {fix.rule}", style=Style() if highlighted else self._style("rule"))
         if highlighted and fix.note:
             text.append("\n    " + fix.note, style=Style(italic=True))
-        item.update(text)
+        item.update(_shown(text))
 
     def _draw_matches(self) -> None:
         title = self.query_one("#matches-title", Static)
@@ -470,7 +471,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
                 text.append(f"  {match.origin}", style=self._style("rule"))
             text.append("\n" + " " * 12 + "→ ")
             text.append(match.target)
-        body.update(text)
+        body.update(_shown(text))
 
     def _match_diff(self, match_source: str) -> Text:
         """The match's source, with what differs from the segment marked."""
@@ -502,7 +503,7 @@ class DetailPanel(VerticalScroll, can_focus=True):
             level = _SEVERITY_STYLES.get(finding.severity.lower(), "info")
             text.append(f"{finding.severity:<8} ", style=self._style(level))
             text.append(finding.message)
-        body.update(text)
+        body.update(_shown(text))
 
     def _key_for(self, binding_id: str) -> str:
         """How the key bound to ``binding_id`` is shown, after any keymap."""
@@ -511,3 +512,9 @@ class DetailPanel(VerticalScroll, can_focus=True):
                 if binding.id == binding_id:
                     return self.app.get_key_display(binding)
         return ""
+
+
+def _shown(text: Text) -> Text:
+    """``text`` with control characters visible (ESC as ␛, U+202E as ⇄); styles stay in place."""
+    text.plain = visible(text.plain)  # one character for one: the spans still fit
+    return text
