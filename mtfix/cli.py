@@ -11,6 +11,7 @@ import logging
 import click
 
 from mtfix import __version__
+from mtfix.core.visible import visible
 from mtfix.errors import ExitStatus, MtfixError
 
 COMMANDS = {
@@ -30,7 +31,8 @@ class BadInput(click.ClickException):
     exit_code = ExitStatus.BAD_INPUT
 
     def show(self, file=None) -> None:
-        click.echo(f"mtfix: error: {self.message}", err=True)
+        # A message may quote the input (a term, a line): never pass its control characters on.
+        click.echo(f"mtfix: error: {visible(self.message)}", err=True)
 
 
 class LazyGroup(click.Group):

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from mtfix.commands._common import db_option, settings, workspace_path
+from mtfix.core.visible import visible
 from mtfix.errors import ExitStatus, MtfixError
 
 PROGRESS_BYTES = 1_000_000
@@ -61,7 +62,7 @@ def _server_url(tm: str | None) -> str:
 
 
 def _fail(error: MtfixError) -> None:
-    click.echo(f"mtfix: error: {error}", err=True)
+    click.echo(f"mtfix: error: {visible(str(error))}", err=True)
     raise click.exceptions.Exit(ExitStatus.BAD_INPUT)
 
 
@@ -172,15 +173,15 @@ def search_command(query: str, db: Path | None, tm: str | None, fuzzy: bool, thr
                 matches = memory.lookup(query, threshold=threshold, limit=limit,
                                         source_language=source_language, target_language=target_language)
                 for match in matches:
-                    click.echo(f"{match.score:5.1f}  {match.unit.source}")
-                    click.echo(f"       => {match.unit.target}")
+                    click.echo(f"{match.score:5.1f}  {visible(match.unit.source)}")
+                    click.echo(f"       => {visible(match.unit.target)}")
                     click.echo(f"       ({match.explanation})")
                 found = len(matches)
             else:
                 units = memory.search(query, limit=limit, source_language=source_language,
                                       target_language=target_language)
                 for unit in units:
-                    click.echo(f"{unit.source}\n  => {unit.target}")
+                    click.echo(f"{visible(unit.source)}\n  => {visible(unit.target)}")
                 found = len(units)
     except MtfixError as error:
         _fail(error)
@@ -240,7 +241,8 @@ def _transfer(db: Path | None, tm: str | None, *, push: bool, source_language, t
     for conflict in result.conflicts[:CONFLICTS_SHOWN]:
         kept = conflict.incoming if conflict.winner == "incoming" else conflict.stored
         lost = conflict.stored if conflict.winner == "incoming" else conflict.incoming
-        click.echo(f"conflict: {conflict.source}\n  kept:    {kept}\n  dropped: {lost}", err=True)
+        click.echo(f"conflict: {visible(conflict.source)}\n  kept:    {visible(kept)}\n  dropped: {visible(lost)}",
+                   err=True)
     if len(result.conflicts) > CONFLICTS_SHOWN:
         click.echo(f"... and {len(result.conflicts) - CONFLICTS_SHOWN} more conflicts", err=True)
 

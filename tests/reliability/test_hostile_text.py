@@ -183,3 +183,25 @@ def test_qa_and_suggest_tables_show_escapes_as_marks(tmp_path):
     for result in (qa, suggest):
         assert "\x1b" not in result.stdout and BIDI not in result.stdout
     assert "␛" in qa.stdout or "⇄" in qa.stdout
+
+
+def test_memory_search_and_errors_never_print_raw_escapes(tmp_path):
+    """`mtfix tm search` output and error messages show ESC and bidi controls visibly."""
+    from click.testing import CliRunner
+
+    from mtfix.cli import cli
+    from mtfix.core.models import TmUnit
+    from mtfix.store.memory import TranslationMemory
+
+    db = tmp_path / "work.sqlite"
+    memory = TranslationMemory(db)
+    memory.add(TmUnit("evil \x1b[2J source \u202e", "target \x1b]0;owned\x07", "en", "en"))
+    memory.close()
+    result = CliRunner().invoke(cli, ["tm", "search", "evil", "--db", str(db)])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "\u202e" not in result.output and "␛" in result.output
+    bad = tmp_path / "bad\x1b[2J.tbx"
+    bad.write_text("<martif>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["glossary", "check", str(bad)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "␛" in result.stderr
