@@ -18,6 +18,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
@@ -122,3 +123,54 @@ def explain(query: str, source: str) -> MatchExplanation:
         missing=tuple(missing),
         extra=tuple(extra),
     )
+
+
+def rescore(
+    query: str,
+    ranked: list[tuple[int, float]],
+    slack: float,
+    sources: Callable[[list[int]], dict[int, str]],
+    *,
+    threshold: float,
+    limit: int,
+    first: int,
+    most: int,
+) -> list[tuple[int, float, str]]:
+    """Score index candidates with rapidfuzz, widening the search while it can matter.
+
+    The ``first`` best-estimated candidates are scored; then every further one
+    whose estimate, plus the largest gap seen between score and estimate and the
+    ``slack`` of words the index skipped, could still enter the top ``limit``
+    (at most ``most`` candidates in all). A measured rule, not a proof: recall is
+    judged by the benchmark. It depends only on the data, so every backend that
+    ranks the same candidates gives the same answer on every run.
+
+    Args:
+        query: The normalised query.
+        ranked: (unit id, estimated score) from the index, best first.
+        slack: How much a unit may gain over its estimate from skipped words.
+        sources: Reads the normalised sources of units (of the wanted languages) by id.
+        threshold: Lowest score kept.
+        limit: Most matches kept.
+        first: Candidates scored before widening.
+        most: Candidates ``ranked`` holds at most (the caller's cap).
+
+    Returns:
+        (unit id, score, normalised source) of the best matches, best first, ties by id.
+    """
+    count = max(first, limit)
+    choices = sources([unit_id for unit_id, _ in ranked[:count]])
+    scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
+    if len(ranked) > count and scores:
+        estimates = dict(ranked[:count])
+        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
+        good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
+        needed = good[limit - 1] if len(good) >= limit else threshold
+        cut = needed - gap - slack - 1.0
+        more = [unit_id for unit_id, estimate in ranked[count:most] if estimate >= cut]
+        if more:
+            extra = sources(more)
+            choices.update(extra)
+            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
+    best = sorted((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)[:limit]
+    return [(unit_id, -negative, choices[unit_id]) for negative, unit_id in best]

@@ -34,7 +34,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz
 
 from mtfix.core.matching import (
     canonical_language,
@@ -42,6 +41,7 @@ from mtfix.core.matching import (
     index_words,
     normalise,
     normalised_hash,
+    rescore,
     text_hash,
 )
 from mtfix.core.models import TmMatch, TmUnit, language_matches
@@ -377,31 +377,12 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     if not query or limit <= 0:
         return []
     ranked, slack = tm_index.candidates(conn, query, threshold=threshold, limit=RESCORED_MAX)
-    if not ranked:
-        return []
-    count = max(RESCORED, limit)
-    choices = _sources(conn, [unit_id for unit_id, _ in ranked[:count]], source_language, target_language)
-    scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
-    if len(ranked) > count and scores:
-        estimates = dict(ranked[:count])
-        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
-        good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
-        needed = good[limit - 1] if len(good) >= limit else threshold
-        cut = needed - gap - slack - 1.0
-        more = [unit_id for unit_id, estimate in ranked[count:] if estimate >= cut]
-        if more:
-            extra = _sources(conn, more, source_language, target_language)
-            choices.update(extra)
-            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
-    scored = sorted(
-        ((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)
-    )
+    best = rescore(query, ranked, slack, lambda ids: _sources(conn, ids, source_language, target_language),
+                   threshold=threshold, limit=limit, first=RESCORED, most=RESCORED_MAX)
     matches = []
-    for negative, unit_id in scored[:limit]:
+    for unit_id, found, source in best:
         unit = _get(conn, unit_id)
-        matches.append(
-            TmMatch(unit, round(-negative, 2), explain(text, unit.source), exact=choices[unit_id] == query)
-        )
+        matches.append(TmMatch(unit, round(found, 2), explain(text, unit.source), exact=source == query))
     return matches
 
 

@@ -37,7 +37,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
-from rapidfuzz import fuzz
 
 from mtfix.core.matching import (
     canonical_language,
@@ -45,6 +44,7 @@ from mtfix.core.matching import (
     index_words,
     normalise,
     normalised_hash,
+    rescore,
     text_hash,
 )
 from mtfix.core.models import TmMatch, TmUnit, language_matches
@@ -383,7 +383,7 @@ class PgMemory(MemoryBackend):
                         progress(read)
             conn.execute("CREATE INDEX ON tm_stage (source_hash)")
             conn.execute("ANALYZE tm_stage")
-            merged = conn.execute(
+            conn.execute(
                 "UPDATE tm_units u SET created = least(u.created, s.created), changed = greatest(u.changed, s.changed), "
                 "usage_count = greatest(u.usage_count, s.usage_count) FROM (SELECT DISTINCT ON (source_hash, source, "
                 "target, source_language, target_language) * FROM tm_stage ORDER BY source_hash, source, target, "
@@ -743,31 +743,15 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     if not query or limit <= 0:
         return []
     ranked, slack = _candidates(conn, query, threshold, RESCORED_MAX)
-    if not ranked:
-        return []
-    count = max(RESCORED, limit)
-    choices = _sources(conn, [unit_id for unit_id, _ in ranked[:count]], source_language, target_language)
-    scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
-    if len(ranked) > count and scores:
-        estimates = dict(ranked[:count])
-        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
-        good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
-        needed = good[limit - 1] if len(good) >= limit else threshold
-        cut = needed - gap - slack - 1.0
-        more = [unit_id for unit_id, estimate in ranked[count:] if estimate >= cut]
-        if more:
-            extra = _sources(conn, more, source_language, target_language)
-            choices.update(extra)
-            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
-    scored = sorted((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)[:limit]
-    if not scored:
+    best = rescore(query, ranked, slack, lambda ids: _sources(conn, ids, source_language, target_language),
+                   threshold=threshold, limit=limit, first=RESCORED, most=RESCORED_MAX)
+    if not best:
         return []
     units = {r[0]: _unit_from_row(r) for r in conn.execute(
-        f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([unit_id for _, unit_id in scored],))}
+        f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([unit_id for unit_id, _, _ in best],))}
     return [
-        TmMatch(units[unit_id], round(-negative, 2), explain(text, units[unit_id].source),
-                exact=choices[unit_id] == query)
-        for negative, unit_id in scored
+        TmMatch(units[unit_id], round(found, 2), explain(text, units[unit_id].source), exact=source == query)
+        for unit_id, found, source in best
         if unit_id in units
     ]
 
