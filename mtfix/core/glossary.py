@@ -30,7 +30,7 @@ from mtfix.core.fuzzy import NearMissFinder
 from mtfix.core.models import Concept, Fix, FixKind, Glossary, Term, language_matches
 from mtfix.core.normalize import WORD_CHARS, Folded, fold, fold_term, is_word_char
 from mtfix.core.placeholders import placeholder_spans
-from mtfix.core.rules import compile_rule
+from mtfix.core.rules import bounded_matches, compile_rule
 
 _SENTENCE_END = re.compile(r"""(?:^|[.!?:;。！？]["'”’)\]]*)\s*["'“‘(\[]*$""")
 
@@ -348,7 +348,7 @@ class FixEngine:
         taken = list(occupied)
         for rule, pattern in self._rules:
             literal = None if "\\" in rule.replacement else rule.replacement
-            for m in pattern.finditer(text):
+            for m in bounded_matches(pattern, text, f"rule {rule.id}"):
                 start, end = m.span()
                 if any(_overlaps(start, end, a, b) for a, b in taken):
                     continue

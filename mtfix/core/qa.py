@@ -16,8 +16,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import regex
+
 from mtfix.core.glossary import FixEngine
 from mtfix.core.models import Check, Finding, Glossary, Severity
+from mtfix.core.rules import bounded_matches
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
 
@@ -68,7 +71,7 @@ class QaChecker:
         self.ratio = ratio
         self.engine = FixEngine(glossary, language=language)
         self.user_checks = [
-            (check, re.compile(check.pattern, re.IGNORECASE if check.ignore_case else 0))
+            (check, regex.compile(check.pattern, regex.VERSION0 | (regex.IGNORECASE if check.ignore_case else 0)))
             for check in glossary.checks
         ]
 
@@ -93,7 +96,7 @@ class QaChecker:
             found += _urls_and_emails(reference, target)
             found += self._length(reference, target)
         for check, pattern in self.user_checks:
-            for m in pattern.finditer(target):
+            for m in bounded_matches(pattern, target, f"check regex:{check.id}"):
                 found.append(Finding(f"regex:{check.id}", check.severity, check.message, *m.span()))
         found.sort(key=lambda f: (f.in_source, f.start, f.end, f.check))
         return found

@@ -8,11 +8,16 @@ that holds it refuses to load.
 
 from __future__ import annotations
 
+import logging
 import re
 import string
 
+import regex
+
 from mtfix.core.models import Rule
 from mtfix.errors import GlossaryError
+
+log = logging.getLogger(__name__)
 
 try:  # The parser is private; the backtracking check is skipped where it is missing.
     from re import _constants as _sre
@@ -58,7 +63,29 @@ def compile_rule(rule: Rule) -> re.Pattern[str]:
             "(like '(a+)+'), which can take exponential time; rewrite it without the nesting"
         )
     _check_replacement(rule, pattern)
-    return pattern
+    # Validated as a plain Python regex above; run by the regex module, which can stop a
+    # match that takes too long (the shapes refused above are not every slow pattern).
+    return regex.compile(rule.pattern, regex.VERSION0 | (regex.IGNORECASE if rule.ignore_case else 0))
+
+
+MATCH_TIMEOUT = 0.5
+"""Seconds one rule or QA check may spend on one segment; beyond that it is skipped there."""
+
+
+def bounded_matches(pattern, text: str, what: str) -> list:
+    """Every match of a compiled rule or check in ``text``, or none if it takes too long.
+
+    Args:
+        pattern: A pattern from :func:`compile_rule` (or compiled by the regex module).
+        text: One segment.
+        what: The rule or check, named in the warning.
+    """
+    try:
+        return list(pattern.finditer(text, timeout=MATCH_TIMEOUT))
+    except TimeoutError:
+        log.warning("%s took longer than %.1f s on a segment of %d characters: skipped there",
+                    what, MATCH_TIMEOUT, len(text))
+        return []
 
 
 def rule_example_failures(rule: Rule) -> list[str]:
