@@ -205,3 +205,31 @@ def test_memory_search_and_errors_never_print_raw_escapes(tmp_path):
     result = CliRunner().invoke(cli, ["glossary", "check", str(bad)])
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "␛" in result.stderr
+
+
+def test_editor_shows_control_characters_visibly_and_keeps_an_untouched_target():
+    """The target editor never passes ESC or bidi controls to the terminal; leaving it unedited changes nothing."""
+    import asyncio
+
+    from textual.app import App
+
+    from mtfix.tui.screens.dialogs import EditScreen
+
+    target = "tgt \x1b]0;owned\x07 \u202e y"
+    results = []
+
+    class Editor(App):
+        def on_mount(self):
+            self.push_screen(EditScreen(1, "src \x1b[2J \u202e x", target), results.append)
+
+    async def run():
+        app = Editor()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            shown = "".join(segment.text for strip in app.screen._compositor.render_strips() for segment in strip)
+            assert "\x1b" not in shown and "\u202e" not in shown and "␛" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+
+    asyncio.run(run())
+    assert results == [target]

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, TextArea
 
+from mtfix.core.visible import visible
+
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
@@ -106,12 +108,18 @@ class EditScreen(ModalScreen[str]):
         self.number = number
         self.source = source
         self.target = target
+        # Control characters (escape sequences, bidi controls) must never reach the terminal:
+        # the editor shows them as visible marks, and saves them as shown if the text is edited.
+        self.shown = visible(target)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"[b]Segment {self.number}[/b]  (escape: keep the edit, ctrl+z: revert)")
-            yield Label(self.source, classes="source", markup=False)
-            yield TextArea(self.target, soft_wrap=True, show_line_numbers=False)
+            yield Label(visible(self.source), classes="source", markup=False)
+            if self.shown != self.target:
+                yield Label("Control characters are shown as ␛, ⇄…; editing saves them as shown.",
+                            classes="source")
+            yield TextArea(self.shown, soft_wrap=True, show_line_numbers=False)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -119,7 +127,8 @@ class EditScreen(ModalScreen[str]):
         area.move_cursor(area.document.end)
 
     def action_done(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.query_one(TextArea).text
+        self.dismiss(self.target if text == self.shown else text)
 
     def action_revert(self) -> None:
-        self.query_one(TextArea).text = self.target
+        self.query_one(TextArea).text = self.shown
