@@ -7,7 +7,7 @@ workspace (in a child process, to measure its peak memory), then runs 200 querie
 - ``ours``: :meth:`TranslationMemory.fuzzy` (persisted word index, then rapidfuzz), and
 - ``brute``: ``rapidfuzz.process.extract`` over every unit's source (held in memory),
 
-- ``pg``: :meth:`PgMemory.fuzzy` on a PostgreSQL server (pg_trgm, then the same rapidfuzz
+- ``pg``: :meth:`PgMemory.fuzzy` on a PostgreSQL server (the word index in PostgreSQL tables, then the same rapidfuzz
   rescoring), when ``--pg`` names one (``--pg start``: a throwaway server from the
   machine's own binaries, like the tests'); then ``--clients`` reviewing clients (separate
   processes, each with its own connection pool) look up and confirm segments at once,

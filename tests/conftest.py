@@ -8,6 +8,7 @@ Without the binaries the PostgreSQL parameters skip (the only skip allowed for t
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 from pathlib import Path
 
@@ -23,8 +24,13 @@ _databases = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A PostgreSQL server for the whole session (skips when the binaries are absent)."""
+    """A PostgreSQL server for the whole session (skips when the binaries are absent).
+
+    CI installs the server (.ci/run), so there a missing server is a failure, not a skip.
+    """
     if PG_BIN is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries (initdb, pg_ctl) are missing on CI")
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     server = PgServer(PG_BIN)
     server.init()
