@@ -31,6 +31,7 @@ import ahocorasick_rs
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from mtfix.core.joined import JoinedText
 from mtfix.core.models import Fix, FixKind
 from mtfix.core.normalize import Folded
 
@@ -47,6 +48,10 @@ _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
 _MAX_SHARED = 50
 _MIN_TYPO_LENGTH = 5
+# Every ASCII byte that is not part of a word, as a space; other bytes as they are.
+_SPACE_FOR_NON_WORD = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
+)
 
 
 class NearMissFinder:
@@ -117,6 +122,41 @@ class NearMissFinder:
             if self._anchors
             else None
         )
+        self._bytes_automaton = (
+            ahocorasick_rs.BytesAhoCorasick(
+                [f" {a} ".encode("utf-8") for a in self._anchors],
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+            )
+            if self._anchors
+            else None
+        )
+
+    def anchors_in(self, joined: JoinedText) -> dict[int, list[tuple[int, int, int]]]:
+        """The anchor hits of every segment, as :meth:`anchor_hits` gives them, by segment number."""
+        if self._automaton is None:
+            return {}
+        found: dict[int, list[tuple[int, int, int]]] = {}
+        starts, folds = joined.starts, joined.folds
+        number = base = -1
+        segment_end = 0
+        mine: list = []
+        spaced = joined.data.translate(_SPACE_FOR_NON_WORD)
+        # A hit is " anchor ": the word is one byte in from each end.
+        for anchor, start, end in self._bytes_automaton.find_matches_as_indexes(spaced, overlapping=True):
+            start += 1
+            if start >= segment_end:
+                number = bisect.bisect_right(starts, start) - 1
+                base, segment_end = starts[number], starts[number + 1]
+                mine = found.setdefault(number, [])
+            mine.append((anchor, start - base, end - 1 - base))
+        # Segments that are not plain ASCII: their offsets are not bytes, and
+        # their non-ASCII punctuation separates words too.
+        for number in folds:
+            found.pop(number, None)
+            hits = self.anchor_hits(folds[number].text)
+            if hits:
+                found[number] = hits
+        return {number: hits for number, hits in found.items() if hits}
 
     def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
         """Every whole-word occurrence of an anchor in a folded text, as (anchor, start, end)."""
