@@ -76,6 +76,7 @@ class NearMissFinder:
         ]
         frequency = Counter(w for _, words in candidates for w in set(words))
         self._terms: list[tuple[TermEntry, list[str], list[str]]] = []
+        self._anywhere: set[int] = set()  # terms anchored by a word too short for a typo
         by_anchor: dict[str, list[tuple[int, int]]] = {}
         guarded: dict[str, dict[str, list[tuple[int, int]]]] = {}
         reach: dict[str, int] = {}
@@ -86,7 +87,12 @@ class NearMissFinder:
             number = len(self._terms)
             self._terms.append((entry, words, content))
             ranked = sorted(set(content), key=lambda w: (frequency[w], w))
-            for anchor in ranked[:2]:
+            # A word too short to have a typo (see _has_close) is in every near
+            # miss as it is: it alone is the surest anchor.
+            exact = [w for w in ranked if 1 < len(w) < _MIN_TYPO_LENGTH - 1]
+            if exact:
+                self._anywhere.add(number)
+            for anchor in exact[:1] or ranked[:2]:
                 others = [w for w in ranked if w != anchor]
                 if frequency[anchor] <= _MAX_SHARED or not others:
                     by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
@@ -131,8 +137,17 @@ class NearMissFinder:
             else None
         )
 
-    def anchors_in(self, joined: JoinedText) -> dict[int, list[tuple[int, int, int]]]:
-        """The anchor hits of every segment, as :meth:`anchor_hits` gives them, by segment number."""
+    def anchors_in(self, joined: JoinedText, terms: dict[int, list]) -> dict[int, list[tuple[int, int, int]]]:
+        """The anchor hits of every segment that lie outside its term occurrences.
+
+        Args:
+            joined: The segments, folded and joined.
+            terms: Each segment's term occurrences, (entry, start, end, fixable)
+                in folded offsets, as the engine found them.
+
+        Returns:
+            The hits by segment number, as :meth:`anchor_hits` gives them.
+        """
         if self._automaton is None:
             return {}
         found: dict[int, list[tuple[int, int, int]]] = {}
@@ -140,7 +155,14 @@ class NearMissFinder:
         number = base = -1
         segment_end = 0
         mine: list = []
-        spaced = joined.data.translate(_SPACE_FOR_NON_WORD)
+        spaced = bytearray(joined.data.translate(_SPACE_FOR_NON_WORD))
+        # Most anchors sit inside a term the glossary matched exactly, where
+        # no near miss can be: blank the terms out before looking.
+        for segment, occurrences in terms.items():
+            if segment not in folds:
+                base = starts[segment]
+                for _, start, end, _ in occurrences:
+                    spaced[base + start : base + end] = b" " * (end - start)
         # A hit is " anchor ": the word is one byte in from each end.
         for anchor, start, end in self._bytes_automaton.find_matches_as_indexes(spaced, overlapping=True):
             start += 1
@@ -306,9 +328,18 @@ class NearMissFinder:
         """The best-scoring run of words around an anchor, if it is a near miss."""
         entry, term_words, content = self._terms[number]
         size = len(term_words)
+        natural = position - offset  # where the term would start
+        if number in self._anywhere:
+            # The anchor is a word every near miss has: swapped words can put
+            # it anywhere in the window.
+            shifts = sorted(range(offset - size, offset + 1), key=abs)
+            low, high = position - size, position + size + 1
+        else:
+            shifts = (0, -1, 1)
+            low, high = natural - 1, natural + size + 2
         # Every window below lies in this region, and a near miss has a close
         # spelling of each content word of the term: most candidates stop here.
-        region = {w for _, _, w in words[max(0, position - offset - 1) : position - offset + size + 2]}
+        region = {w for _, _, w in words[max(0, low) : high]}
         close = self._close
         for word in content:
             if word not in region and not any(close(word, other) for other in region):
@@ -318,8 +349,10 @@ class NearMissFinder:
         room = self.threshold / 200 - 1e-9
         result = None
         for length in (size, size - 1, size + 1):
-            for shift in (0, -1, 1):
-                first = position - offset + shift
+            for shift in shifts:
+                first = natural + shift
+                if not first <= position < first + length:
+                    continue
                 last = first + length - 1
                 if length < 2 or first < 0 or last >= len(words):
                     continue

@@ -188,7 +188,7 @@ class FixEngine:
         joined = JoinedText(texts)
         terms = self._occurrences(joined)
         if self.near_misses is not None:
-            anchors = self.near_misses.anchors_in(joined)
+            anchors = self.near_misses.anchors_in(joined, terms)
         else:
             anchors = {}
         results: list[list[Fix]] = [[] for _ in texts]
@@ -228,13 +228,11 @@ class FixEngine:
             if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]) or closer[i]:
                 doubtful.add(number)
             mine.append((i, s - base, e - base, fixes_to[i] is not None))
-        folds = joined.folds
-        for number in doubtful | (folds.keys() & found.keys()):
-            if number in folds:
-                offset = joined.char_offset
-                hits = [(i, offset(number, s), offset(number, e)) for i, s, e, _ in found[number]]
-            else:
-                hits = [(i, s, e) for i, s, e, _ in found[number]]
+        offset = joined.char_offset
+        for number in joined.folds.keys() & found.keys():
+            found[number] = [(i, offset(number, s), offset(number, e), fixable) for i, s, e, fixable in found[number]]
+        for number in doubtful:
+            hits = [(i, s, e) for i, s, e, _ in found[number]]
             found[number] = self._term_occurrences(joined.folded(number).text, hits)
         return found
 
@@ -246,7 +244,7 @@ class FixEngine:
         fixes: list[Fix] = []
         folded = joined.folds.get(number)
         span = folded.span if folded is not None else None
-        entries = self.entries
+        entries, fixes_to = self.entries, self._fixes_to
         for index, start, end, fixable in occurrences:
             if span is not None:
                 start, end = span(start, end)
@@ -254,7 +252,10 @@ class FixEngine:
             if not fixable:
                 continue
             before = text[start:end]
-            after = self._match_case(index, before, text, start)
+            after = fixes_to[index]
+            # Most replacements keep their own case: only these need a look.
+            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
+                after = self._match_case(index, before, text, start)
             if after != before:
                 entry = entries[index]
                 term = entry.term
