@@ -176,6 +176,9 @@ class NearMissFinder:
         for number in folds:
             found.pop(number, None)
             hits = self.anchor_hits(folds[number].text)
+            if hits and number in terms:
+                inside = _containment([(start, end) for _, start, end, _ in terms[number]])
+                hits = [hit for hit in hits if not inside(hit[1:])]
             if hits:
                 found[number] = hits
         return {number: hits for number, hits in found.items() if hits}
