@@ -4,8 +4,11 @@ MT and hurried typing produce "Dalian Univeristy of Technology" or
 "Technology University of Dalian" as often as the variants a glossary lists.
 A near miss is a run of words that
 
-* contains an *anchor* of a multi-word term: one of its two rarest content
-  words, spelled exactly (a single typo leaves at least one anchor intact);
+* contains an *anchor* of a multi-word term, spelled exactly: one of its two
+  rarest content words (a single typo leaves at least one intact), or, when
+  the term has a content word too short for a typo ("xi" in Xi'an), that word;
+  an anchor that more than two terms share ("university", "talent") counts
+  only next to a spelling of the term's rarest other word within one edit;
 * scores at least the threshold against the term (rapidfuzz ``ratio``, or
   ``token_sort_ratio`` for swapped words);
 * has no content word that is not a close spelling of a word of the term, and
@@ -46,7 +49,7 @@ _NOT_WORD = re.compile(r"[^\w ]")
 _MAX_MEMO = 1 << 17
 _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
-_MAX_SHARED = 50
+_MAX_SHARED = 2
 _MIN_TYPO_LENGTH = 5
 # Every ASCII byte that is not part of a word, as a space; other bytes as they are.
 _SPACE_FOR_NON_WORD = bytes(
@@ -97,10 +100,11 @@ class NearMissFinder:
                 if frequency[anchor] <= _MAX_SHARED or not others:
                     by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
                     continue
-                # A word that many terms share ("university", "online") would
-                # make every one of them a candidate: it anchors a term only
-                # next to a spelling of the term's rarest other word within
-                # one edit.
+                # A word that other terms share ("university", "talent") would
+                # make every one of them a candidate, and ordinary text is full
+                # of it: it anchors a term only next to a spelling of the
+                # term's rarest other word within one edit. This also keeps
+                # other institutions (Yanzhang for Nanchang) from being near misses.
                 index = guarded.setdefault(anchor, {})
                 for variant in _one_edit_keys(others[0]):
                     index.setdefault(variant, []).append((number, words.index(anchor)))
