@@ -253,11 +253,8 @@ class NearMissFinder:
             for word in set(vocabulary).difference(self._guards_of):
                 self._guards(word)
             guards_of = self._guards_of
-            present = [guards_of[word] for word in self._guard_words.intersection(vocabulary)]
-            hits = [
-                hit for hit in hits
-                if by_anchor[hit[0]] or any(hit[0] in guards for guards in present)
-            ]
+            standing = set().union(*(guards_of[word] for word in self._guard_words.intersection(vocabulary)))
+            hits = [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
             if not hits:
                 return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
