@@ -88,9 +88,7 @@ class FixEngine:
         keys = [e.key for e in self.entries]
         # On UTF-8 bytes: the automaton scans bytes natively, much faster than a str.
         self._longest = ahocorasick_rs.BytesAhoCorasick(
-            [key.encode("utf-8") for key in keys],
-            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
+            [key.encode("utf-8") for key in keys], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if keys else None
         self._overlapping = None  # built on first need: most texts never need it
         # Flat per-entry lists: the hot loops index these instead of reading attributes.
