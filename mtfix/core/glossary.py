@@ -95,6 +95,7 @@ class FixEngine:
         self._boundary_start = [e.boundary_start for e in self.entries]
         self._boundary_end = [e.boundary_end for e in self.entries]
         self._fixes_to = [e.replacement for e in self.entries]
+        self._about = [(e.concept.id, e.term.auto_apply, e.term.note or e.concept.note) for e in self.entries]
         self._term_all_caps = [_is_all_caps(e.term.text) for e in self.entries]
         self._protected_index = [i for i, e in enumerate(self.entries) if e.replacement is None]
         self._protected = ahocorasick_rs.AhoCorasick(
@@ -184,6 +185,13 @@ class FixEngine:
         if not self._joinable and len(texts) > 1:
             return [self.find_fixes_in([text], [source])[0] for text, source in zip(texts, sources, strict=True)]
         joined = JoinedText(texts)
+        if self._rules or self.near_misses is not None:
+            return self._fixes_each(joined, sources)
+        return self._term_fixes(joined, sources)
+
+    def _fixes_each(self, joined: JoinedText, sources: Sequence[str | None]) -> list[list[Fix]]:
+        """Every kind of fix, segment by segment once the document scan has found the terms."""
+        texts = joined.texts
         terms = self._occurrences(joined)
         if self.near_misses is not None:
             anchors = self.near_misses.anchors_in(joined, terms)
@@ -196,6 +204,66 @@ class FixEngine:
             found = self._fixes(text, joined, number, terms.get(number, ()), anchors.get(number))
             if found:
                 results[number] = self._finish(text, found, sources[number])
+        return results
+
+    def _term_fixes(self, joined: JoinedText, sources: Sequence[str | None]) -> list[list[Fix]]:
+        """Term fixes alone (no pattern rules, no near misses), made in one pass over the hits.
+
+        The same fixes as :meth:`_fixes_each`: a segment whose hits are not
+        all plainly bounded (or that is not plain ASCII) is done over the
+        general way.
+        """
+        texts = joined.texts
+        results: list[list[Fix]] = [[] for _ in texts]
+        if self._longest is None:
+            return results
+        data, starts, folds = joined.data, joined.starts, joined.folds
+        word = WORD_BYTES
+        at_start, at_end, closer, fixes_to, about = (
+            self._boundary_start, self._boundary_end, self._look_closer, self._fixes_to, self._about
+        )
+        match_case = self._match_case
+        again: set[int] = set()
+        base = segment_end = 0
+        text = ""
+        mine: list[Fix] = []
+        skip = False
+        for i, s, e in self._longest.find_matches_as_indexes(data):
+            if s >= segment_end:
+                number = bisect_right(starts, s) - 1
+                base, segment_end = starts[number], starts[number + 1]
+                text, mine = texts[number], results[number]
+                skip = number in folds
+                if skip:
+                    again.add(number)
+            if skip:
+                continue
+            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]) or closer[i]:
+                again.add(number)
+                skip = True
+                continue
+            after = fixes_to[i]
+            if after is None:
+                continue
+            start, end = s - base, e - base
+            before = text[start:end]
+            # Most replacements keep their own case: only these need a look.
+            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
+                after = match_case(i, before, text, start)
+            if after != before:
+                rule, applied, note = about[i]
+                mine.append(Fix(start, end, before, after, rule, FixKind.TERM, applied, None, note))
+        for number in again:
+            start, end = starts[number], starts[number + 1] - 1
+            hits = self._longest.find_matches_as_indexes(data[start:end])
+            if number in folds:
+                offset = joined.char_offset
+                hits = [(i, offset(number, s), offset(number, e)) for i, s, e in hits]
+            occurrences = self._term_occurrences(joined.folded(number).text, hits)
+            results[number] = self._fixes(texts[number], joined, number, occurrences, None)
+        for number, found in enumerate(results):
+            if found and ("<" in texts[number] or sources[number]):
+                results[number] = self._finish(texts[number], found, sources[number])
         return results
 
     def _occurrences(self, joined: JoinedText) -> dict[int, list[tuple[int, int, int, bool]]]:

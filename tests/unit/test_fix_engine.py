@@ -304,3 +304,15 @@ def test_document_anchor_scan_finds_every_anchor_outside_the_terms(segments):
             if not any(s <= hit[1] and hit[2] <= e for s, e in spans)
         ]
         assert sorted(found.get(number, [])) == sorted(expected), text
+
+
+TERMS_ONLY = FixEngine(Glossary(GLOSSARY.concepts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6), st.lists(st.sampled_from([None, "大工", "x"]), min_size=6, max_size=6))
+def test_one_pass_term_fixes_equal_the_general_way(segments, sources):
+    """Without rules or near misses the engine makes term fixes in one pass; nothing differs."""
+    joined = JoinedText(segments)
+    sources = sources[: len(segments)]
+    assert TERMS_ONLY._term_fixes(joined, sources) == TERMS_ONLY._fixes_each(joined, sources)
