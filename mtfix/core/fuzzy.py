@@ -253,7 +253,11 @@ class NearMissFinder:
             for word in set(vocabulary).difference(self._guards_of):
                 self._guards(word)
             guards_of = self._guards_of
-            standing = set().union(*(guards_of[word] for word in self._guard_words.intersection(vocabulary)))
+            present = [guards_of[word] for word in self._guard_words.intersection(vocabulary)]
+            standing = {
+                anchor for anchor in {hit[0] for hit in hits if not by_anchor[hit[0]]}
+                if any(anchor in guards for guards in present)
+            }
             hits = [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
             if not hits:
                 return []
