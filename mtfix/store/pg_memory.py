@@ -428,8 +428,8 @@ class PgMemory(MemoryBackend):
             # than adding a million units to them one by one (lookups wait until it is done)
             rebuild = read > conn.execute("SELECT count(*) FROM tm_units").fetchone()[0]
             if rebuild:
-                # in the order confirmations take them (units, then words): no deadlock
-                conn.execute("LOCK TABLE tm_units, tm_words IN ACCESS EXCLUSIVE MODE")
+                # in the order confirmations take them (units, words, counts): no deadlock
+                conn.execute("LOCK TABLE tm_units, tm_words, tm_word_counts IN ACCESS EXCLUSIVE MODE")
                 conn.execute("ALTER TABLE tm_words DROP CONSTRAINT tm_words_pkey")
                 for name, _ in _CONCORDANCE_INDEXES:
                     conn.execute(f"DROP INDEX IF EXISTS {name}")
@@ -440,11 +440,17 @@ class PgMemory(MemoryBackend):
                 conn.execute(f"INSERT INTO tm_words (word, length, unit_id) SELECT w.word COLLATE \"C\", "
                              f"least(s.source_length, {MAX_LENGTH}), s.id FROM tm_stage s "
                              "CROSS JOIN unnest(s.words) AS w(word)" + ("" if rebuild else " ORDER BY 1, 2, 3"))
-                conn.execute(f"{_COUNT_UPSERT} SELECT w.word, least(s.source_length, {MAX_LENGTH}), count(*) "
-                             "FROM tm_stage s CROSS JOIN unnest(s.words) AS w(word) GROUP BY 1, 2 ORDER BY 1, 2 "
-                             f"{_COUNT_CONFLICT}")
+                if not rebuild:
+                    conn.execute(f"{_COUNT_UPSERT} SELECT w.word, least(s.source_length, {MAX_LENGTH}), count(*) "
+                                 "FROM tm_stage s CROSS JOIN unnest(s.words) AS w(word) GROUP BY 1, 2 ORDER BY 1, 2 "
+                                 f"{_COUNT_CONFLICT}")
             if rebuild:
                 conn.execute("ALTER TABLE tm_words ADD PRIMARY KEY (word, length, unit_id)")
+                # counted anew from the postings (exact again), faster than merging into the counts
+                conn.execute("ALTER TABLE tm_word_counts DROP CONSTRAINT tm_word_counts_pkey")
+                conn.execute("TRUNCATE tm_word_counts")
+                conn.execute("INSERT INTO tm_word_counts SELECT word, length, count(*) FROM tm_words GROUP BY 1, 2")
+                conn.execute("ALTER TABLE tm_word_counts ADD PRIMARY KEY (word, length)")
                 for name, definition in _CONCORDANCE_INDEXES:
                     conn.execute(f"CREATE INDEX {name} ON tm_units {definition}")
             if progress:
