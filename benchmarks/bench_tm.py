@@ -303,7 +303,7 @@ def concordance_phrases(qs: list[str], count: int, seed: int) -> list[str]:
 
 def bench_concordance(tm, phrases: list[str]) -> dict:
     """``tm search`` (top 100) with the trigram indexes, and reading every unit instead."""
-    from mtfix.store.pg_memory import _search_query
+    from mtfix.store.pg_memory import _search_queries
 
     indexed, scanned = [], []
     for phrase in phrases:
@@ -311,7 +311,7 @@ def bench_concordance(tm, phrases: list[str]) -> dict:
         tm.search(phrase)
         indexed.append((time.perf_counter() - t) * 1000)
     for phrase in phrases[:10]:  # slow: a few are enough
-        sql, params = _search_query(phrase, None, None, 100)
+        _, (sql, params) = _search_queries(phrase, None, None, 100)
         with tm._connection() as conn, conn.transaction():
             conn.execute("SET LOCAL enable_bitmapscan = off")
             conn.execute("SET LOCAL enable_indexscan = off")

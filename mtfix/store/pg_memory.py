@@ -72,6 +72,9 @@ CONNECT_TIMEOUT = 5.0
 WRITE_ATTEMPTS = 12
 """How often a write is tried when it loses a serialisation conflict."""
 
+SEARCH_PREFIX = 20_000
+"""Units a concordance search reads in memory order before it turns to the trigram indexes."""
+
 IMPORT_WORK_MEM = "256MB"
 """Memory the server may use for each sort or hash of a bulk import."""
 
@@ -86,8 +89,12 @@ _COLUMNS = (
 
 
 def _ascii_lower(sql: str) -> str:
-    """``sql`` with ASCII letters lowered, whatever the server's locale (as SQLite's LIKE)."""
-    return f"translate({sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    """``sql`` with ASCII letters lowered, whatever the server's locale (as SQLite's LIKE).
+
+    ``lower`` in the "C" collation folds A-Z only, and is some 30 times faster than the
+    same folding with ``translate``.
+    """
+    return f'lower(({sql}) COLLATE "C")'
 
 
 # concordance search reads these expressions; their trigram indexes (schema version 3)
@@ -616,9 +623,25 @@ class PgMemory(MemoryBackend):
 
     def search(self, phrase: str, *, source_language: str | None = None, target_language: str | None = None,
                limit: int | None = 100) -> list[TmUnit]:
-        """Concordance: units whose source or target contains ``phrase`` (ASCII case ignored)."""
-        sql, params = _search_query(phrase, source_language, target_language, limit)
-        return self._run(lambda conn: [_unit_from_row(r) for r in conn.execute(sql, params)])
+        """Concordance: units whose source or target contains ``phrase`` (ASCII case ignored).
+
+        The first :data:`SEARCH_PREFIX` units are read in order first: a common phrase has
+        ``limit`` matches there, and they are the answer. Otherwise the trigram indexes find
+        every unit that can hold it (the planner, misled by estimates for ``LIKE '%...%'``,
+        would sometimes read the whole memory in order instead, or recheck half of it).
+        """
+        first, indexed = _search_queries(phrase, source_language, target_language, limit)
+
+        def work(conn) -> list:
+            if first is not None:
+                rows = conn.execute(*first).fetchall()
+                if len(rows) >= (limit or 0):
+                    return rows
+            conn.execute("SET LOCAL enable_indexscan = off")
+            conn.execute("SET LOCAL enable_seqscan = off")
+            return conn.execute(*indexed).fetchall()
+
+        return [_unit_from_row(r) for r in self._run(work)]
 
     def stats(self) -> MemoryStats:
         """Counts of units, language pairs, origins and indexed words."""
@@ -720,11 +743,12 @@ def _exact(conn, text: str, source_language, target_language) -> list[TmMatch]:
     return [TmMatch(u, 100.0, explain(text, u.source), exact=True) for u in map(_unit_from_row, rows)]
 
 
-def _search_query(phrase: str, source_language, target_language, limit: int | None) -> tuple[str, list]:
-    """The SQL and parameters of :meth:`PgMemory.search`.
+def _search_queries(phrase: str, source_language, target_language,
+                    limit: int | None) -> tuple[tuple[str, list] | None, tuple[str, list]]:
+    """The SQL and parameters of :meth:`PgMemory.search`: on the first units, and on all.
 
-    Written on the expressions the concordance trigram indexes hold, so the server answers
-    from them instead of reading every unit (for a phrase of three characters or more).
+    Written on the expressions the concordance trigram indexes hold, so the server can
+    answer from them (for a phrase of three characters or more).
     """
     escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
@@ -732,11 +756,12 @@ def _search_query(phrase: str, source_language, target_language, limit: int | No
     where = _language_clause("source_language", source_language, params)
     where += _language_clause("target_language", target_language, params)
     folded = _ascii_lower("%s")
-    sql = (f"SELECT {_COLUMNS} FROM tm_units WHERE ({_FOLDED_SOURCE} LIKE {folded} "
-           f"OR {_FOLDED_TARGET} LIKE {folded}){where} ORDER BY id")
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return sql, params
+    match = f"({_FOLDED_SOURCE} LIKE {folded} OR {_FOLDED_TARGET} LIKE {folded}){where} ORDER BY id"
+    if limit is None:
+        return None, (f"SELECT {_COLUMNS} FROM tm_units WHERE {match}", params)
+    first = (f"SELECT {_COLUMNS} FROM (SELECT * FROM tm_units ORDER BY id LIMIT {SEARCH_PREFIX}) AS u "
+             f"WHERE {match} LIMIT {int(limit)}")
+    return (first, params), (f"SELECT {_COLUMNS} FROM tm_units WHERE {match} LIMIT {int(limit)}", params)
 
 
 def _candidates(conn, query: str, threshold: float, limit: int) -> tuple[list[tuple[int, float]], float]:

@@ -54,10 +54,9 @@ def test_concordance_folds_ascii_case_only_and_filters_languages(memory):
 
 
 def plan(memory: PgMemory, phrase: str) -> str:
-    sql, params = pg_memory._search_query(phrase, None, None, 100)
+    _, (sql, params) = pg_memory._search_queries(phrase, None, None, 100)
     with memory._connection() as conn, conn.transaction():
-        # with a few units reading them all, or in id order, is cheapest: forbid both, to see
-        # whether the trigram indexes can serve the query (its expressions are the indexed ones)
+        # as search() does when the first units do not answer: can the trigram indexes serve?
         conn.execute("SET LOCAL enable_seqscan = off")
         conn.execute("SET LOCAL enable_indexscan = off")
         return "\n".join(r[0] for r in conn.execute(f"EXPLAIN {sql}", params))
@@ -100,3 +99,19 @@ def test_version_2_memory_is_upgraded_to_concordance_indexes(pg_url):
         assert sources(memory.search("Energiepolitik")) == [UNITS[0].source]
         assert [m.unit.target for m in memory.fuzzy("The Energy policy of the councils.")] == [UNITS[0].target]
         assert "tm_units_source_trigrams" in plan(memory, "energy policy")
+
+
+def test_server_concordance_gives_the_same_units_from_the_first_units_and_the_indexes(pg_url, monkeypatch):
+    """Whether the first units answer or the trigram indexes do, the first matches in memory order come back."""
+    monkeypatch.setattr(pg_memory, "SEARCH_PREFIX", 3)
+    init_schema(pg_url)
+    texts = ["Common phrase one.", "Common phrase two.", "Rare word early.", "Common phrase three.",
+             "Nothing here.", "Rare word late.", "Common phrase four.", "Only at the end."]
+    with PgMemory(pg_url) as memory:
+        memory.import_units([TmUnit(t, t.upper()) for t in texts])
+        assert sources(memory.search("common phrase", limit=2)) == texts[:2]  # the first units answer
+        assert sources(memory.search("common phrase", limit=3)) == [texts[0], texts[1], texts[3]]
+        assert sources(memory.search("rare word", limit=2)) == [texts[2], texts[5]]
+        assert sources(memory.search("AT THE END", limit=5)) == [texts[7]]
+        assert sources(memory.search("common phrase", limit=None)) == [texts[0], texts[1], texts[3], texts[6]]
+        assert sources(memory.search("common phrase", limit=0)) == []
