@@ -214,19 +214,17 @@ def reviewing_client(url: str, segments: list[str], seconds: float, seed: int) -
 
 
 _GIN = "gin (source_norm gin_trgm_ops)"
+_SIMILAR = ("SELECT id, source_norm, similarity(source_norm, %(q)s) AS s FROM tm_units "
+            "WHERE source_norm %% %(q)s ORDER BY s DESC, id LIMIT %(most)s")
+_WORD_SIMILAR = ("SELECT id, source_norm, word_similarity(%(q)s, source_norm) AS s FROM tm_units "
+                 "WHERE %(q)s <%% source_norm ORDER BY s DESC, id LIMIT %(most)s")
 _KNN = ("SELECT id, source_norm, 1 - (source_norm <-> %(q)s) AS s FROM tm_units "
         "ORDER BY source_norm <-> %(q)s LIMIT 50")
 TRGM_VARIANTS = {
     # name: (index, setting, query): the candidates a pg_trgm prefilter gives rapidfuzz
-    "gin-0.3": (_GIN, "SET pg_trgm.similarity_threshold = 0.3",
-                "SELECT id, source_norm, similarity(source_norm, %(q)s) AS s FROM tm_units "
-                "WHERE source_norm %% %(q)s ORDER BY s DESC, id LIMIT %(most)s"),
-    "gin-0.5": (_GIN, "SET pg_trgm.similarity_threshold = 0.5",
-                "SELECT id, source_norm, similarity(source_norm, %(q)s) AS s FROM tm_units "
-                "WHERE source_norm %% %(q)s ORDER BY s DESC, id LIMIT %(most)s"),
-    "gin-word-0.5": (_GIN, "SET pg_trgm.word_similarity_threshold = 0.5",
-                     "SELECT id, source_norm, word_similarity(%(q)s, source_norm) AS s FROM tm_units "
-                     "WHERE %(q)s <%% source_norm ORDER BY s DESC, id LIMIT %(most)s"),
+    "gin-0.3": (_GIN, "SET pg_trgm.similarity_threshold = 0.3", _SIMILAR),
+    "gin-0.5": (_GIN, "SET pg_trgm.similarity_threshold = 0.5", _SIMILAR),
+    "gin-word-0.5": (_GIN, "SET pg_trgm.word_similarity_threshold = 0.5", _WORD_SIMILAR),
     # GiST signatures of 12 bytes (the default) are saturated by a sentence's trigrams
     "gist-knn-50": ("gist (source_norm gist_trgm_ops)", "SELECT 1", _KNN),
     "gist256-knn-50": ("gist (source_norm gist_trgm_ops(siglen=256))", "SELECT 1", _KNN),
