@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -91,6 +92,7 @@ class FixEngine:
             [key.encode("utf-8") for key in keys], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if keys else None
         self._overlapping = None  # built on first need: most texts never need it
+        self._protected_bytes = None  # likewise
         # Flat per-entry lists: the hot loops index these instead of reading attributes.
         self._boundary_start = [e.boundary_start for e in self.entries]
         self._boundary_end = [e.boundary_end for e in self.entries]
@@ -224,6 +226,7 @@ class FixEngine:
         )
         match_case = self._match_case
         again: set[int] = set()
+        straddling: dict[int, list[int]] = {}  # fixes that may straddle a correct term, by segment
         base = segment_end = 0
         text = ""
         mine: list[Fix] = []
@@ -238,7 +241,7 @@ class FixEngine:
                     again.add(number)
             if skip:
                 continue
-            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]) or closer[i]:
+            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]):
                 again.add(number)
                 skip = True
                 continue
@@ -252,7 +255,12 @@ class FixEngine:
                 after = match_case(i, before, text, start)
             if after != before:
                 rule, applied, note = about[i]
+                if closer[i]:
+                    straddling.setdefault(number, []).append(len(mine))
                 mine.append(Fix(start, end, before, after, rule, FixKind.TERM, applied, None, note))
+        straddling = {n: found for n, found in straddling.items() if n not in again}
+        if straddling:
+            self._drop_straddling(joined, results, straddling)
         for number in again:
             start, end = starts[number], starts[number + 1] - 1
             hits = self._longest.find_matches_as_indexes(data[start:end])
@@ -265,6 +273,48 @@ class FixEngine:
             if found and ("<" in texts[number] or sources[number]):
                 results[number] = self._finish(texts[number], found, sources[number])
         return results
+
+    def _drop_straddling(
+        self, joined: JoinedText, results: list[list[Fix]], suspects: dict[int, list[int]]
+    ) -> None:
+        """Remove the suspect fixes that straddle an occurrence of a correct term.
+
+        The segments concerned are scanned for correct terms together, in one
+        pass of an overlapping automaton over their bytes joined.
+
+        Args:
+            joined: The document.
+            results: The fixes found so far, by segment; changed in place.
+            suspects: For each segment, the positions in its fixes of those
+                whose term may straddle a correct one. The segments are plain
+                ASCII, so byte offsets are character offsets.
+        """
+        if self._protected_bytes is None:
+            self._protected_bytes = ahocorasick_rs.BytesAhoCorasick(
+                [self.entries[i].key.encode("utf-8") for i in self._protected_index],
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+            )
+        numbers = sorted(suspects)
+        data, starts = joined.data, joined.starts
+        pieces = [data[starts[n] : starts[n + 1] - 1] for n in numbers]
+        buffer = b"\0" + b"\0".join(pieces) + b"\0"
+        offsets = list(accumulate((len(piece) + 1 for piece in pieces), initial=1))
+        correct: dict[int, list[tuple[int, int]]] = {}
+        word, at_start, at_end, index = WORD_BYTES, self._boundary_start, self._boundary_end, self._protected_index
+        for i, s, e in self._protected_bytes.find_matches_as_indexes(buffer, overlapping=True):
+            i = index[i]
+            if (at_start[i] and word[buffer[s - 1]]) or (at_end[i] and word[buffer[e]]):
+                continue
+            k = bisect_right(offsets, s) - 1
+            correct.setdefault(k, []).append((s - offsets[k], e - offsets[k]))
+        for k, number in enumerate(numbers):
+            spans = correct.get(k)
+            if not spans:
+                continue
+            fixes = results[number]
+            drop = {j for j in suspects[number] if _straddles(fixes[j].start, fixes[j].end, spans)}
+            if drop:
+                results[number] = [fix for j, fix in enumerate(fixes) if j not in drop]
 
     def _occurrences(self, joined: JoinedText) -> dict[int, list[tuple[int, int, int, bool]]]:
         """The term occurrences of every segment, as ``_term_occurrences`` gives them.
