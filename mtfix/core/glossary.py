@@ -211,9 +211,8 @@ class FixEngine:
     def _term_fixes(self, joined: JoinedText, sources: Sequence[str | None]) -> list[list[Fix]]:
         """Term fixes alone (no pattern rules, no near misses), made in one pass over the hits.
 
-        The same fixes as :meth:`_fixes_each`: a segment whose hits are not
-        all plainly bounded (or that is not plain ASCII) is done over the
-        general way.
+        The same fixes as :meth:`_fixes_each`: a segment with a hit inside a
+        word or next to a non-ASCII character is done over the general way.
         """
         texts = joined.texts
         results: list[list[Fix]] = [[] for _ in texts]
@@ -224,8 +223,9 @@ class FixEngine:
         at_start, at_end, closer, fixes_to, about = (
             self._boundary_start, self._boundary_end, self._look_closer, self._fixes_to, self._about
         )
-        match_case = self._match_case
+        match_case, char_offset = self._match_case, joined.char_offset
         again: set[int] = set()
+        folded = None
         straddling: dict[int, list[int]] = {}  # fixes that may straddle a correct term, by segment
         base = segment_end = 0
         text = ""
@@ -236,12 +236,15 @@ class FixEngine:
                 number = bisect_right(starts, s) - 1
                 base, segment_end = starts[number], starts[number + 1]
                 text, mine = texts[number], results[number]
-                skip = number in folds
-                if skip:
-                    again.add(number)
+                folded = folds.get(number)
+                skip = False
             if skip:
                 continue
-            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]):
+            if (
+                (at_start[i] and word[data[s - 1]])
+                or (at_end[i] and word[data[e]])
+                or (folded is not None and closer[i])
+            ):
                 again.add(number)
                 skip = True
                 continue
@@ -249,6 +252,8 @@ class FixEngine:
             if after is None:
                 continue
             start, end = s - base, e - base
+            if folded is not None:
+                start, end = folded.span(char_offset(number, start), char_offset(number, end))
             before = text[start:end]
             # Most replacements keep their own case: only these need a look.
             if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
