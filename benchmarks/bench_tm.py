@@ -182,6 +182,23 @@ def child_import(tmx: str, db: str) -> None:
                       "baseline_mb": baseline}))
 
 
+def child_parse_only(tmx: str) -> None:
+    """Run in a child process: the standard library's ``iterparse`` over the TMX, parse only.
+
+    The same-run baseline for import throughput (the issue's goal, 80k units/s, was set as
+    about 0.7 of this parser's 115k units/s on the author's machine).
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    started = time.perf_counter()
+    units = 0
+    for _, element in ElementTree.iterparse(tmx, events=("end",)):
+        if element.tag == "tu":
+            units += 1
+            element.clear()
+    print(json.dumps({"units": units, "seconds": time.perf_counter() - started}))
+
+
 def child_first_lookup(db: str, query: str) -> None:
     """Run in a child process: open the workspace, answer one lookup, print the seconds."""
     started = time.perf_counter()
@@ -263,6 +280,7 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
     write_tmx(tmx, (TmUnit(s, s.upper(), "en", "en-GB", created="2024-01-01T00:00:00Z") for s in sources))
     print(f"  {size:>9,} units generated and written in {time.perf_counter() - started:.1f} s "
           f"({tmx.stat().st_size / 1e6:.0f} MB TMX)", file=sys.stderr)
+    parsed = run_child("--child-parse-only", str(tmx))
     imported = run_child("--child-import", str(tmx), str(db))
     qs = queries(model, sources, query_count)
     first = run_child("--child-first-lookup", str(db), qs[0])
@@ -302,6 +320,7 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
         "recall": found / expected if expected else 1.0,
         "matches": expected,
         "import_rate": imported["units"] / imported["seconds"],
+        "parse_rate": parsed["units"] / parsed["seconds"],
         "import_s": imported["seconds"],
         "peak_mb": imported["peak_mb"],
         "first_lookup_s": first["seconds"],
@@ -323,9 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--client-seconds", type=float, default=10.0, help="how long the clients review")
     parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-first-lookup", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--child-parse-only", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_import:
         child_import(*args.child_import)
+        return 0
+    if args.child_parse_only:
+        child_parse_only(args.child_parse_only)
         return 0
     if args.child_first_lookup:
         child_first_lookup(*args.child_first_lookup)
@@ -367,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['size']:>9,} {r['brute_p50'] / r['ours_p50']:>7.1f} {r['brute_p95'] / r['ours_p95']:>7.1f} "
               f"{r['matches']:>8} {r['import_rate']:>9,.0f} {r['import_s']:>9.1f} {r['peak_mb']:>8.0f} "
               f"{r['first_lookup_s']:>15.3f} {r['db_mb']:>7.0f}")
+    print("\nTMX import against the standard library's iterparse, parse only, same file, same run")
+    print(f"{'units':>9} {'import/s':>9} {'iterparse/s':>12} {'ratio':>6}")
+    for r in rows:
+        print(f"{r['size']:>9,} {r['import_rate']:>9,.0f} {r['parse_rate']:>12,.0f} "
+              f"{r['import_rate'] / r['parse_rate']:>6.2f}")
     if any("pg_p50" in r for r in rows):
         print(f"\nPostgreSQL: import, and {args.clients} reviewing clients (lookup + confirm) for "
               f"{args.client_seconds:.0f} s")
