@@ -37,7 +37,7 @@ import numpy as np
 
 from mtfix.core.matching import index_words, normalise
 
-FLUSH_POSTINGS = 750_000
+FLUSH_POSTINGS = 500_000
 """Postings a bulk import keeps in memory before writing a chunk (9 MB, and about as much
 again while the chunk is sorted: the peak of an import's memory)."""
 
@@ -80,6 +80,10 @@ _BUCKETS = (
 ).astype(np.int64)
 """The length class of every length, for numpy."""
 
+_CLASS_KEYS = (_BUCKETS + 1).astype(np.uint8)
+"""The length class of every length, plus one (0 is :data:`ANY_LENGTH`): part of a sort key."""
+assert _CLASS_KEYS.max() < 0xFF
+
 
 def length_bucket(length: int) -> int:
     """The length class of a normalised source of ``length`` characters."""
@@ -118,6 +122,10 @@ class IndexBuilder:
         self.vocabulary: dict[str, int] = {}
         self.word_numbers = array("I")
         self.codes = array("Q")
+        self.buffer_numbers: np.ndarray | None = None  # add_batch's postings, allocated once
+        self.buffer_codes: np.ndarray | None = None
+        self.buffered = 0
+        self.pending = 0
         row = conn.execute("SELECT coalesce(max(chunk), 0) FROM tm_postings").fetchone()
         self.next_chunk = row[0] + 1
 
@@ -127,27 +135,75 @@ class IndexBuilder:
         number = vocabulary.setdefault
         self.word_numbers.extend([number(word, len(vocabulary)) for word in words])
         self.codes.extend([min(length, MAX_LENGTH) << 32 | unit_id] * len(words))
-        if len(self.codes) >= FLUSH_POSTINGS:
+        self.pending += len(words)
+        if self.pending >= FLUSH_POSTINGS:
             self.flush()
+
+    def add_batch(self, ids: np.ndarray, lengths: np.ndarray, words: list[str], word_numbers: np.ndarray,
+                  unit_numbers: np.ndarray) -> None:
+        """Index many units at once (a :class:`~mtfix.store.tm_import.UnitBatch`).
+
+        Args:
+            ids: The id of each unit of the batch; negative for one not to index.
+            lengths: The length of each unit's normalised source.
+            words: The batch's words; ``words[k - 1]`` is word number ``k``.
+            word_numbers: Per posting, its word's number.
+            unit_numbers: Per posting, its unit's place in ``ids``, ascending.
+        """
+        codes = (np.minimum(lengths, MAX_LENGTH).astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64)
+        codes = codes[unit_numbers]
+        if (ids < 0).any():
+            keep = ids[unit_numbers] >= 0
+            word_numbers, codes = word_numbers[keep], codes[keep]
+        if self.buffer_codes is None:
+            self.buffer_numbers = np.empty(FLUSH_POSTINGS, dtype=np.uint32)
+            self.buffer_codes = np.empty(FLUSH_POSTINGS, dtype=np.uint64)
+        start = 0
+        while start < len(codes):
+            end = min(len(codes), start + FLUSH_POSTINGS - self.pending)
+            vocabulary = self.vocabulary  # a new one after each flush
+            number = vocabulary.setdefault
+            ours = np.array([0, *(number(word, len(vocabulary)) for word in words)], dtype=np.uint32)
+            here = slice(self.buffered, self.buffered + end - start)
+            self.buffer_numbers[here] = ours[word_numbers[start:end]]
+            self.buffer_codes[here] = codes[start:end]
+            self.buffered += end - start
+            self.pending += end - start
+            start = end
+            if self.pending >= FLUSH_POSTINGS:
+                self.flush()
 
     def flush(self) -> None:
         """Write what was collected as one new chunk."""
-        if not self.codes:
+        if not self.pending:
             return
         chunk = self.next_chunk
         words = list(self.vocabulary)
+        # postings in the order they were added (units in id order): a builder is fed by
+        # add() or by add_batch(), and only the one that was used holds any
         numbers = np.frombuffer(self.word_numbers, dtype=np.uint32)
         codes = np.frombuffer(self.codes, dtype=np.uint64)
-        buckets = _BUCKETS[(codes >> np.uint64(32)).astype(np.intp)]
+        if self.buffered:
+            buffered = self.buffer_numbers[: self.buffered], self.buffer_codes[: self.buffered]
+            if len(codes):
+                numbers, codes = np.concatenate([numbers, buffered[0]]), np.concatenate([codes, buffered[1]])
+            else:
+                numbers, codes = buffered
+        self.word_numbers = array("I")
+        self.codes = array("Q")
+        self.buffered = 0
+        # one sort key, word then length class + 1 (0 for ANY_LENGTH, so it sorts first); a
+        # stable sort keeps ids ascending within a row. This is the peak of an import's
+        # memory, so the temporaries are few and narrow.
+        classes = _CLASS_KEYS[codes >> np.uint64(32)]
         rare = np.bincount(numbers, minlength=len(words)) < SPLIT_MIN
-        buckets[rare[numbers]] = ANY_LENGTH
-        # one sort key, word then length class (+1 so ANY_LENGTH sorts first); a stable
-        # sort keeps ids ascending within a row. Temporaries are few: this is the peak of
-        # an import's memory.
-        key = numbers.astype(np.int64)
-        key <<= 16
-        key |= buckets + 1
-        del buckets
+        classes[rare[numbers]] = 0
+        del rare
+        key = numbers.astype(np.uint32 if len(words) < 1 << 24 else np.uint64)
+        del numbers
+        key <<= 8
+        key |= classes
+        del classes
         order = np.argsort(key, kind="stable")
         key = key[order]
         codes = codes[order].astype("<u8", copy=False)
@@ -160,8 +216,8 @@ class IndexBuilder:
             "INSERT INTO tm_postings(word, bucket, chunk, n, postings) VALUES (?, ?, ?, ?, ?)",
             (
                 (
-                    words[k >> 16],
-                    (k & 0xFFFF) - 1,
+                    words[k >> 8],
+                    (k & 0xFF) - 1,
                     chunk,
                     end - start,
                     codes[start:end].tobytes(),
@@ -171,8 +227,7 @@ class IndexBuilder:
         )
         self.next_chunk += 1
         self.vocabulary = {}
-        self.word_numbers = array("I")
-        self.codes = array("Q")
+        self.pending = 0
 
 
 def add_unit(conn: sqlite3.Connection, unit_id: int, source: str) -> None:
