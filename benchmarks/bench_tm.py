@@ -2,7 +2,7 @@
 
 For each size (default 10k, 100k and 1M units) it generates a memory of realistic
 sentences in clusters of near-duplicates, writes it as TMX, imports it into a fresh
-workspace (in a child process, to measure its peak memory), then runs 200 queries through
+workspace (in a child process, ``tm_import_child.py``, to measure its peak memory), then runs 200 queries through
 
 - ``ours``: :meth:`TranslationMemory.fuzzy` (persisted word index, then rapidfuzz), and
 - ``brute``: ``rapidfuzz.process.extract`` over every unit's source (held in memory),
@@ -33,7 +33,6 @@ import argparse
 import json
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from mtfix.formats.tmx import write_tmx  # noqa: E402
 from mtfix.store.memory import TranslationMemory  # noqa: E402
 
 WMT = REPO / ".." / "shared" / "testdata" / "wmt-zh-en" / "wmt21-news-systems"
+IMPORT_CHILD = Path(__file__).resolve().parent / "tm_import_child.py"
 THRESHOLD = 75.0
 TOP = 5
 FALLBACK = (
@@ -150,36 +150,6 @@ def queries(model: SentenceModel, sources: list[str], count: int) -> list[str]:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory, in MB.
-
-    On Linux, ``VmHWM`` of ``/proc/self/status``: ``ru_maxrss`` would be wrong here, since a
-    child started by ``subprocess`` (vfork, then exec) inherits the parent's peak, and the
-    parent holds the generated sentences (about 200 MB at 1M units).
-    """
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def child_import(tmx: str, db: str) -> None:
-    """Run in a child process: import the TMX, print seconds and peak memory as JSON."""
-    from mtfix.formats.tmx import read_tmx
-
-    baseline = peak_rss_mb()
-    started = time.perf_counter()
-    with TranslationMemory(db) as tm:
-        result = tm.import_units(read_tmx(tmx))
-    seconds = time.perf_counter() - started
-    print(json.dumps({"units": result.added, "seconds": seconds, "peak_mb": peak_rss_mb(),
-                      "baseline_mb": baseline}))
 
 
 def child_parse_only(tmx: str) -> None:
@@ -281,7 +251,8 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
     print(f"  {size:>9,} units generated and written in {time.perf_counter() - started:.1f} s "
           f"({tmx.stat().st_size / 1e6:.0f} MB TMX)", file=sys.stderr)
     parsed = run_child("--child-parse-only", str(tmx))
-    imported = run_child("--child-import", str(tmx), str(db))
+    imported = json.loads(subprocess.run([sys.executable, str(IMPORT_CHILD), str(tmx), str(db)], check=True,
+                                         capture_output=True, text=True).stdout.strip().splitlines()[-1])
     qs = queries(model, sources, query_count)
     first = run_child("--child-first-lookup", str(db), qs[0])
 
@@ -322,7 +293,9 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
         "import_rate": imported["units"] / imported["seconds"],
         "parse_rate": parsed["units"] / parsed["seconds"],
         "import_s": imported["seconds"],
-        "peak_mb": imported["peak_mb"],
+        "peak_mb": imported["peak_mb"] + imported["reader_peak_mb"],
+        "importer_mb": imported["peak_mb"],
+        "reader_mb": imported["reader_peak_mb"],
         "first_lookup_s": first["seconds"],
         "db_mb": db.stat().st_size / 1e6,
     }
@@ -340,13 +313,9 @@ def main(argv: list[str] | None = None) -> int:
                         "or 'start' for a throwaway server from the machine's binaries")
     parser.add_argument("--clients", type=int, default=8, help="concurrent reviewing clients on PostgreSQL")
     parser.add_argument("--client-seconds", type=float, default=10.0, help="how long the clients review")
-    parser.add_argument("--child-import", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-first-lookup", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-parse-only", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child_import:
-        child_import(*args.child_import)
-        return 0
     if args.child_parse_only:
         child_parse_only(args.child_parse_only)
         return 0
@@ -390,11 +359,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['size']:>9,} {r['brute_p50'] / r['ours_p50']:>7.1f} {r['brute_p95'] / r['ours_p95']:>7.1f} "
               f"{r['matches']:>8} {r['import_rate']:>9,.0f} {r['import_s']:>9.1f} {r['peak_mb']:>8.0f} "
               f"{r['first_lookup_s']:>15.3f} {r['db_mb']:>7.0f}")
-    print("\nTMX import against the standard library's iterparse, parse only, same file, same run")
-    print(f"{'units':>9} {'import/s':>9} {'iterparse/s':>12} {'ratio':>6}")
+    print("\nTMX import against the standard library's iterparse, parse only, same file, same run;"
+          " peak memory of the importing and the reading process (peak MB above is their sum)")
+    print(f"{'units':>9} {'import/s':>9} {'iterparse/s':>12} {'ratio':>6} {'importer MB':>12} {'reader MB':>10}")
     for r in rows:
         print(f"{r['size']:>9,} {r['import_rate']:>9,.0f} {r['parse_rate']:>12,.0f} "
-              f"{r['import_rate'] / r['parse_rate']:>6.2f}")
+              f"{r['import_rate'] / r['parse_rate']:>6.2f} {r['importer_mb']:>12.0f} {r['reader_mb']:>10.0f}")
     if any("pg_p50" in r for r in rows):
         print(f"\nPostgreSQL: import, and {args.clients} reviewing clients (lookup + confirm) for "
               f"{args.client_seconds:.0f} s")

@@ -478,6 +478,7 @@ def _add(conn, unit: TmUnit) -> int:
 def _import(conn, batches: Iterable[tm_import.UnitBatch], progress) -> ImportResult:
     was_empty = conn.execute("SELECT 1 FROM tm_units LIMIT 1").fetchone() is None
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0] + 1
+    deferred = _drop_indexes(conn) if was_empty else []
     builder = tm_index.IndexBuilder(conn)
     added = merged = 0
     for batch in batches:
@@ -504,8 +505,28 @@ def _import(conn, batches: Iterable[tm_import.UnitBatch], progress) -> ImportRes
         if progress:
             progress(batch.read)
     builder.flush()
+    for sql in deferred:
+        conn.execute(sql)
     tm_index.fold_new_postings(conn)
     return ImportResult(added, merged)
+
+
+_DEFERRED_INDEXES = ("tm_units_by_hash", "tm_postings_by_word")
+"""Indexes an import into an empty memory builds once at the end, from sorted data, rather
+than row by row at random places (inside the import's transaction, so a failed import
+leaves them as they were)."""
+
+
+def _drop_indexes(conn) -> list[str]:
+    """Drop the deferred indexes of an empty memory; returns the SQL that creates them again."""
+    if conn.execute("SELECT 1 FROM tm_postings LIMIT 1").fetchone() is not None:
+        return []
+    marks = ",".join("?" * len(_DEFERRED_INDEXES))
+    found = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                         _DEFERRED_INDEXES).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in found]
 
 
 def record_confirmation(

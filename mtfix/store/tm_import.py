@@ -24,8 +24,17 @@ from typing import BinaryIO, NamedTuple
 
 import numpy as np
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: the pipe keeps its default size
+    fcntl = None
+
 from mtfix.errors import FormatError, MtfixError
 from mtfix.store import tm_rows
+
+PIPE_BYTES = 1 << 20
+"""The pipe from the reading process holds this much (Linux lets any process ask for 1 MB)."""
+
 
 class UnitBatch(NamedTuple):
     """A :class:`~.tm_rows.RawBatch` with its words numbered.
@@ -109,6 +118,11 @@ class TmxBatches:
         with tempfile.TemporaryFile() as errors:
             child = subprocess.Popen(command, stdin=subprocess.PIPE if is_stream else subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=errors, env=env)
+            if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):
+                try:  # room for a batch in the pipe, so the reader reads on while this process writes
+                    fcntl.fcntl(child.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+                except OSError:
+                    pass
             pump = None
             if is_stream:
                 pump = threading.Thread(target=_pump, args=(source, child.stdin), daemon=True)

@@ -20,7 +20,7 @@ from typing import BinaryIO, NamedTuple
 from mtfix.core.normal import canonical_language, normalise, normalised_hash
 from mtfix.errors import MtfixError
 
-BATCH = 2_000
+BATCH = 1_000
 """Units prepared (and written) together."""
 
 BREAK = "\x01"
