@@ -21,7 +21,7 @@ def normalise(text: str) -> str:
     Args:
         text: A segment.
     """
-    if not unicodedata.is_normalized("NFC", text):
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):  # ASCII is always NFC
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 

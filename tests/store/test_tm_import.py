@@ -115,7 +115,10 @@ def test_importing_into_a_memory_that_has_units_merges_identical_ones(tmp_path):
 words = st.text(st.sampled_from("aZ_9 ,.-'\x01\téßΣσς€\u00a0\u0301日本"), max_size=30)
 
 
-@given(st.lists(words, max_size=8))
+ascii_words = st.text(st.sampled_from("aZ_9 ,.-'\x01\t"), max_size=30)
+
+
+@given(st.lists(words | ascii_words, max_size=8) | st.lists(ascii_words, max_size=8))
 def test_words_of_a_batch_are_each_units_index_words(texts):
     """The bulk word split finds exactly :func:`index_words` of every text, ASCII or not."""
     normalised = [normalise(t) for t in texts]
@@ -143,3 +146,24 @@ def test_notes_properties_and_codes_are_stored_as_json(tmp_path):
     assert (unit.notes, unit.properties, unit.created) == (("n",), (("p", "v"),), "2002-05-23T09:12:00Z")
     assert unit.source == "a <x1/> c" and unit.extra["tu"] == {"x-custom": "1"}
     assert json.loads(json.dumps(unit.extra["source_codes"]))[0]["tag"] == "ph"
+
+
+def index_names(tm: TranslationMemory) -> set[str]:
+    return {r[0] for r in tm.db.connection().execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_an_import_into_an_empty_memory_keeps_its_indexes_whether_it_fails_or_not(tmp_path):
+    """The indexes built at the end of the import exist afterwards, and after a failed import too."""
+    good = tmp_path / "good.tmx"
+    good.write_text(HEAD + TU.format("fine") + "</body></tmx>", encoding="utf-8")
+    broken = tmp_path / "broken.tmx"
+    broken.write_text(HEAD + TU.format("fine") + "<tu>", encoding="utf-8")
+    with TranslationMemory(tmp_path / "tm.mtfix") as tm:
+        before = index_names(tm)
+        assert {"tm_units_by_hash", "tm_postings_by_word"} <= before
+        with pytest.raises(FormatError):
+            tm.import_tmx(broken, in_child=False)
+        assert index_names(tm) == before
+        tm.import_tmx(good, in_child=False)
+        assert index_names(tm) == before
+        assert [m.unit.target for m in tm.exact("fine")] == ["fine de"]
