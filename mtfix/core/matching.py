@@ -117,6 +117,8 @@ def rescore(
         if more:
             extra = sources(more)
             choices.update(extra)
-            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
+            # a unit under the current limit-th best score cannot enter the top: rapidfuzz
+            # stops early on it (and returns 0), which changes no answer
+            scores.update((unit_id, fuzz.ratio(query, source, score_cutoff=needed)) for unit_id, source in extra.items())
     best = sorted((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)[:limit]
     return [(unit_id, -negative, choices[unit_id]) for negative, unit_id in best]

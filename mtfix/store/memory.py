@@ -401,6 +401,9 @@ def _sources(conn, ids, source_language, target_language) -> dict[int, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
+    if not source_language and not target_language:
+        return {unit_id: normalise(source)
+                for unit_id, source in conn.execute(f"SELECT id, source FROM tm_units WHERE id IN ({marks})", ids)}
     choices = {}
     for unit_id, source, source_lang, target_lang in conn.execute(
         f"SELECT id, source, source_language, target_language FROM tm_units WHERE id IN ({marks})", ids
@@ -431,11 +434,13 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     ranked, slack = tm_index.candidates(conn, query, threshold=threshold, limit=RESCORED_MAX)
     best = rescore(query, ranked, slack, lambda ids: _sources(conn, ids, source_language, target_language),
                    threshold=threshold, limit=limit, first=RESCORED, most=RESCORED_MAX)
-    matches = []
-    for unit_id, found, source in best:
-        unit = _get(conn, unit_id)
-        matches.append(TmMatch(unit, round(found, 2), explain(text, unit.source), exact=source == query))
-    return matches
+    if not best:
+        return []
+    marks = ",".join("?" * len(best))
+    units = {row[0]: _unit_from_row(row) for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM tm_units WHERE id IN ({marks})", [unit_id for unit_id, _, _ in best])}
+    return [TmMatch(units[unit_id], round(found, 2), explain(text, units[unit_id].source), exact=source == query)
+            for unit_id, found, source in best]
 
 
 def _row_values(unit: TmUnit, unit_id: int | None = None) -> tuple:
