@@ -361,9 +361,11 @@ def candidates(
     ids = pairs[:, 0]
     lengths = pairs[:, 1]
     weights = np.repeat(np.asarray(weights_of, dtype=np.float64), counts)
-    # postings of lengths out of range (rows of every length) weigh nothing; a unit has one
-    # length, so it is in range for all its postings or for none, and then shares nothing
-    weights *= (lengths >= low) & (lengths <= high)
+    keep = (lengths >= low) & (lengths <= high)  # rows of every length hold others
+    if not keep.all():
+        ids, lengths, weights = ids[keep], lengths[keep], weights[keep]
+    if not len(ids):
+        return [], slack
     base = int(ids.min())
     span = int(ids.max()) - base + 1
     if span <= 2 * len(ids) + 1024:
@@ -381,11 +383,6 @@ def candidates(
         shared = np.bincount(position, weights=weights)
         unit_length = np.empty(len(present), dtype=np.float64)
         unit_length[position] = lengths
-        if not shared.all():
-            sharing = np.flatnonzero(shared)
-            present, shared, unit_length = present[sharing], shared[sharing], unit_length[sharing]
-    if not len(present):
-        return [], slack
     values = 200.0 * shared / (lq + unit_length)
     if len(present) > limit:
         top = np.argpartition(-values, limit - 1)[:limit]
