@@ -106,9 +106,12 @@ def import_command(file: Path, db: Path | None, tm: str | None, source_language:
             languages = {"source_language": source_language, "target_language": target_language}
             if hasattr(memory, "import_tmx"):  # a workspace: reads large files in a second process
                 from mtfix.store.memory import CHILD_BYTES
+                from mtfix.store.tm_import import spare_core
+
+                in_child = size >= CHILD_BYTES and spare_core()
 
                 def run(progress=None):
-                    return memory.import_tmx(reader, progress=progress, in_child=size >= CHILD_BYTES, **languages)
+                    return memory.import_tmx(reader, progress=progress, in_child=in_child, **languages)
             else:
                 def run(progress=None):
                     return memory.import_units(read_tmx(reader, **languages), progress=progress)

@@ -36,8 +36,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from mtfix.core.normal import canonical_language
 from mtfix.core.models import TmUnit, language_matches
+from mtfix.core.normal import canonical_language
 from mtfix.errors import FormatError
 
 _PLACEHOLDER = re.compile(r"<(/?)([gxh])(\d+)(/?)>")

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -198,14 +197,14 @@ class TranslationMemory(MemoryBackend):
             target_language: Import only translations into this language.
             progress: Called with the number of units read so far, every few thousand.
             in_child: Read in a second process (default: when the file is a path of
-                :data:`CHILD_BYTES` or more and the machine has more than one core).
+                :data:`CHILD_BYTES` or more and a core is free, :func:`.tm_import.spare_core`).
 
         Raises:
             FormatError: The file is not a TMX file or is broken; the error names the line.
         """
         if in_child is None:
-            in_child = (not hasattr(source, "read") and (os.cpu_count() or 1) > 1
-                        and Path(source).is_file() and Path(source).stat().st_size >= CHILD_BYTES)
+            in_child = (not hasattr(source, "read") and Path(source).is_file()
+                        and Path(source).stat().st_size >= CHILD_BYTES and tm_import.spare_core())
         now = now_iso()
         if in_child:
             batches = tm_import.TmxBatches(source, now=now, source_language=source_language,

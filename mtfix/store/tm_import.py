@@ -36,6 +36,18 @@ PIPE_BYTES = 1 << 20
 """The pipe from the reading process holds this much (Linux lets any process ask for 1 MB)."""
 
 
+def spare_core() -> bool:
+    """Whether a second process would have a core to itself (more than one core, and the
+    load of the last minute leaves one free): reading in a child only pays when it does."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2:
+        return False
+    try:
+        return os.getloadavg()[0] <= cores - 1
+    except (AttributeError, OSError):  # no load average here
+        return True
+
+
 class UnitBatch(NamedTuple):
     """A :class:`~.tm_rows.RawBatch` with its words numbered.
 

@@ -167,3 +167,14 @@ def test_an_import_into_an_empty_memory_keeps_its_indexes_whether_it_fails_or_no
         tm.import_tmx(good, in_child=False)
         assert index_names(tm) == before
         assert [m.unit.target for m in tm.exact("fine")] == ["fine de"]
+
+
+def test_a_second_process_is_used_only_when_a_core_is_free(monkeypatch):
+    """One core, or every core busy: read in this process; a core idle: use it."""
+    monkeypatch.setattr(tm_import.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not tm_import.spare_core()
+    monkeypatch.setattr(tm_import.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(tm_import.os, "getloadavg", lambda: (1.9, 1.0, 1.0))
+    assert not tm_import.spare_core()
+    monkeypatch.setattr(tm_import.os, "getloadavg", lambda: (0.4, 1.0, 1.0))
+    assert tm_import.spare_core()
