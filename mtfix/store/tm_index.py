@@ -204,8 +204,20 @@ class IndexBuilder:
         key <<= 8
         key |= classes
         del classes
-        order = np.argsort(key, kind="stable")
-        key = key[order]
+        if key.dtype == np.uint32:
+            # key and position in one 64-bit number: a plain sort of those is a stable sort
+            # of the keys, and about ten times faster than a stable argsort
+            combined = key.astype(np.uint64)
+            del key
+            combined <<= np.uint64(32)
+            combined |= np.arange(len(combined), dtype=np.uint64)
+            combined.sort()
+            order = (combined & np.uint64(0xFFFFFFFF)).astype(np.intp)
+            combined >>= np.uint64(32)
+            key = combined
+        else:
+            order = np.argsort(key, kind="stable")
+            key = key[order]
         codes = codes[order].astype("<u8", copy=False)
         del order
         starts = [0, *(np.flatnonzero(key[1:] != key[:-1]) + 1).tolist()]
