@@ -9,7 +9,9 @@ Usage::
 
 API:
     - :meth:`TranslationMemory.add` one unit; :meth:`~TranslationMemory.import_units` many,
-      in one transaction (a failing iterator imports nothing).
+      in one transaction (a failing iterator imports nothing); :meth:`~TranslationMemory.import_tmx`
+      a TMX file, the same way, reading it in a second process when a core is free
+      (:mod:`.tm_import`, :mod:`.tm_rows`).
     - :meth:`~TranslationMemory.exact`: units whose normalised source is identical (hash).
     - :meth:`~TranslationMemory.fuzzy`: the top ``limit`` units scoring ``threshold`` or
       more, found through the persisted word index (:mod:`.tm_index`) and scored with
