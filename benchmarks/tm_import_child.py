@@ -4,7 +4,8 @@ Run as its own process, loading only what an import loads, so that its peak memo
 import's. Prints one JSON line: units, seconds, this process's peak memory and that of the
 process that read the file (0 when it was read here).
 
-Usage: ``python benchmarks/tm_import_child.py FILE.tmx WORKSPACE [--here]``
+Usage: ``python benchmarks/tm_import_child.py FILE.tmx WORKSPACE [--here | --child]``
+(default: as :meth:`~mtfix.store.memory.TranslationMemory.import_tmx` chooses).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def main(argv: list[str]) -> int:
     baseline = peak_mb()
     started = time.perf_counter()
     with TranslationMemory(db) as tm:
-        result = tm.import_tmx(tmx, in_child=False if "--here" in argv else None)
+        in_child = False if "--here" in argv else True if "--child" in argv else None
+        result = tm.import_tmx(tmx, in_child=in_child)
     seconds = time.perf_counter() - started
     print(json.dumps({"units": result.added, "seconds": seconds, "peak_mb": peak_mb(), "baseline_mb": baseline,
                       "reader_peak_mb": result.reader_peak_mb}))
