@@ -377,7 +377,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'importer MB':>12} {'reader MB':>10} {'sum MB':>7}")
     for r in rows:
         print(f"{r['size']:>9,} {r['parse_rate']:>12,.0f} {r['import_rate']:>9,.0f} "
-              f"{r['import_rate'] / r['parse_rate']:>6.2f} {r['two_rate']:>9,.0f} {r['two_rate'] / r['parse_rate']:>6.2f} "
+              f"{r['import_rate'] / r['parse_rate']:>6.2f} {r['two_rate']:>9,.0f} "
+              f"{r['two_rate'] / r['parse_rate']:>6.2f} "
               f"{r['two_importer_mb']:>12.0f} {r['two_reader_mb']:>10.0f} "
               f"{r['two_importer_mb'] + r['two_reader_mb']:>7.0f}")
     if any("pg_p50" in r for r in rows):
