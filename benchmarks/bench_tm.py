@@ -10,8 +10,13 @@ with the file read in a second process), then runs 200 queries through
 
 - ``pg``: :meth:`PgMemory.fuzzy` on a PostgreSQL server (the word index in PostgreSQL tables, then the same rapidfuzz
   rescoring), when ``--pg`` names one (``--pg start``: a throwaway server from the
-  machine's own binaries, like the tests'); then ``--clients`` reviewing clients (separate
-  processes, each with its own connection pool) look up and confirm segments at once,
+  machine's own binaries, like the tests'); beside it the ``pg_trgm`` prefilters of
+  ``--trgm`` (GIN ``%`` at two similarity thresholds, GIN ``<%`` word similarity, GiST
+  ``<->`` nearest neighbours with 12- and 256-byte signatures) on the first
+  ``--trgm-queries`` queries, each followed by the same rapidfuzz rescoring; then
+  concordance search (``tm search``) with its trigram indexes and without; then
+  ``--clients`` reviewing clients (separate processes, each with its own connection pool)
+  look up and confirm segments at once,
 
 all with ``fuzz.ratio``, threshold 75, top 5. Recall is the share of brute force's matches
 that ours also found (the i-th best counts as found when ours has an equally good i-th best,
@@ -26,6 +31,7 @@ Usage::
     python benchmarks/bench_tm.py --sizes 10000,100000  # quicker
     python benchmarks/bench_tm.py --sizes 2000 --queries 20   # smoke run
     python benchmarks/bench_tm.py --sizes 100000 --pg start   # with PostgreSQL
+    python benchmarks/bench_tm.py --sizes 1000000 --queries 100 --pg start --trgm gin-0.5,gist-knn-50
 """
 
 from __future__ import annotations
@@ -195,8 +201,115 @@ def reviewing_client(url: str, segments: list[str], seconds: float, seed: int) -
     return done, done
 
 
+_GIN = "gin (source_norm gin_trgm_ops)"
+_SIMILAR = ("SELECT id, source_norm, similarity(source_norm, %(q)s) AS s FROM tm_units "
+            "WHERE source_norm %% %(q)s ORDER BY s DESC, id LIMIT %(most)s")
+_WORD_SIMILAR = ("SELECT id, source_norm, word_similarity(%(q)s, source_norm) AS s FROM tm_units "
+                 "WHERE %(q)s <%% source_norm ORDER BY s DESC, id LIMIT %(most)s")
+_KNN = ("SELECT id, source_norm, 1 - (source_norm <-> %(q)s) AS s FROM tm_units "
+        "ORDER BY source_norm <-> %(q)s LIMIT 50")
+TRGM_VARIANTS = {
+    # name: (index, setting, query): the candidates a pg_trgm prefilter gives rapidfuzz
+    "gin-0.3": (_GIN, "SET pg_trgm.similarity_threshold = 0.3", _SIMILAR),
+    "gin-0.5": (_GIN, "SET pg_trgm.similarity_threshold = 0.5", _SIMILAR),
+    "gin-word-0.5": (_GIN, "SET pg_trgm.word_similarity_threshold = 0.5", _WORD_SIMILAR),
+    # GiST signatures of 12 bytes (the default) are saturated by a sentence's trigrams
+    "gist-knn-50": ("gist (source_norm gist_trgm_ops)", "SELECT 1", _KNN),
+    "gist256-knn-50": ("gist (source_norm gist_trgm_ops(siglen=256))", "SELECT 1", _KNN),
+}
+"""pg_trgm prefilters measured beside the word index (``--trgm``); the benchmark builds
+their index on ``tm_units.source_norm`` itself (the memory's schema has none)."""
+
+
+def trgm_lookup(conn, query: str, sql: str) -> list[tuple[int, float, str]]:
+    """One fuzzy lookup with a pg_trgm prefilter and the memory's own rescoring."""
+    from mtfix.core.matching import rescore
+    from mtfix.store.memory import RESCORED, RESCORED_MAX
+    from mtfix.store.pg_memory import _COLUMNS
+
+    norm = normalise(query)
+    rows = conn.execute(sql, {"q": norm, "most": RESCORED_MAX}).fetchall()
+    found = {unit_id: source for unit_id, source, _ in rows}
+    ranked = [(unit_id, 100.0 * similarity) for unit_id, _, similarity in rows]
+    best = rescore(norm, ranked, 0.0, lambda ids: {i: found[i] for i in ids}, threshold=THRESHOLD, limit=TOP,
+                   first=RESCORED, most=RESCORED_MAX)
+    if best:  # the units themselves, as a lookup returns them
+        conn.execute(f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([b[0] for b in best],)).fetchall()
+    return best
+
+
+def bench_trgm(db_url: str, qs: list[str], truths: list[list], variants: list[str]) -> list[dict]:
+    """The pg_trgm prefilters on the same queries: latency, recall and index build time."""
+    import psycopg
+
+    rows = []
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        lowest = conn.execute(  # how similar, in trigrams, the true matches are to their query
+            "SELECT min(similarity(a, b)), min(word_similarity(a, b)) FROM unnest(%s::text[], %s::text[]) AS t(a, b)",
+            ([normalise(q) for q, truth in zip(qs, truths, strict=True) for _ in truth],
+             [match for truth in truths for match, _, _ in truth])).fetchone()
+        for index in dict.fromkeys(TRGM_VARIANTS[n][0] for n in variants):
+            names = [n for n in variants if TRGM_VARIANTS[n][0] == index]
+            conn.execute("SET maintenance_work_mem = '256MB'")
+            started = time.perf_counter()
+            conn.execute(f"CREATE INDEX bench_trgm ON tm_units USING {index}")
+            conn.execute("ANALYZE tm_units")
+            built = time.perf_counter() - started
+            for name in names:
+                _, setting, sql = TRGM_VARIANTS[name]
+                conn.execute(setting)
+                trgm_lookup(conn, qs[0], sql)  # warm
+                times, found, expected = [], 0, 0
+                for query, truth in zip(qs, truths, strict=True):
+                    t = time.perf_counter()
+                    best = trgm_lookup(conn, query, sql)
+                    times.append((time.perf_counter() - t) * 1000)
+                    scores = [round(score, 2) for _, score, _ in best]  # as a TmMatch holds them
+                    expected += len(truth)
+                    found += sum(1 for i, (_, s, _) in enumerate(truth) if i < len(scores) and scores[i] >= round(s, 2))
+                rows.append({"name": name, "queries": len(qs), "p50": statistics.median(times),
+                             "p95": percentile(times, 0.95), "recall": found / expected if expected else 1.0,
+                             "build_s": built, "lowest_similarity": lowest[0],
+                             "lowest_word_similarity": lowest[1]})
+            conn.execute("DROP INDEX bench_trgm")
+    return rows
+
+
+def concordance_phrases(qs: list[str], count: int, seed: int) -> list[str]:
+    """Two-word phrases from the queries, as a reviewer searches a term or a turn of phrase."""
+    rng = random.Random(seed)
+    phrases = []
+    for query in qs[:count]:
+        words = [w for w in query.split() if w.isalpha()]
+        if len(words) >= 2:
+            start = rng.randrange(len(words) - 1)
+            phrases.append(" ".join(words[start:start + 2]))
+    return phrases
+
+
+def bench_concordance(tm, phrases: list[str]) -> dict:
+    """``tm search`` (top 100) with the trigram indexes, and reading every unit instead."""
+    from mtfix.store.pg_memory import _search_queries
+
+    indexed, scanned = [], []
+    for phrase in phrases:
+        t = time.perf_counter()
+        tm.search(phrase)
+        indexed.append((time.perf_counter() - t) * 1000)
+    for phrase in phrases[:10]:  # slow: a few are enough
+        _, (sql, params) = _search_queries(phrase, None, None, 100)
+        with tm._connection() as conn, conn.transaction():
+            conn.execute("SET LOCAL enable_bitmapscan = off")
+            conn.execute("SET LOCAL enable_indexscan = off")
+            t = time.perf_counter()
+            conn.execute(sql, params).fetchall()
+            scanned.append((time.perf_counter() - t) * 1000)
+    return {"search_p50": statistics.median(indexed), "search_p95": percentile(indexed, 0.95),
+            "search_n": len(indexed), "scan_p50": statistics.median(scanned), "scan_n": len(scanned)}
+
+
 def bench_pg(url: str, size: int, sources: list[str], qs: list[str], choices: list[str],
-             clients: int, client_seconds: float) -> dict:
+             clients: int, client_seconds: float, trgm: list[str] | None = None, trgm_queries: int = 30) -> dict:
     """Import into a fresh database on the server, time lookups, then concurrent reviewers."""
     import psycopg
 
@@ -214,15 +327,19 @@ def bench_pg(url: str, size: int, sources: list[str], qs: list[str], choices: li
         import_s = time.perf_counter() - started
         for query in qs[:10]:  # warm the server's cache like a running team server
             tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
-        times, found, expected = [], 0, 0
+        times, found, expected, truths = [], 0, 0, []
         for query in qs:
             t = time.perf_counter()
             ours = tm.fuzzy(query, threshold=THRESHOLD, limit=TOP)
             times.append((time.perf_counter() - t) * 1000)
             truth = process.extract(normalise(query), choices, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=TOP)
+            truths.append(truth)
             scores = [m.score for m in ours]
             expected += len(truth)
             found += sum(1 for i, (_, s, _) in enumerate(truth) if i < len(scores) and scores[i] >= round(s, 2))
+        concordance = bench_concordance(tm, concordance_phrases(qs, 50, size))
+    # before the reviewing clients, whose confirmations add units the brute force never saw
+    trgm_rows = bench_trgm(db_url, qs[:trgm_queries], truths[:trgm_queries], trgm) if trgm else []
     throughput = 0.0
     if clients:
         from concurrent.futures import ProcessPoolExecutor
@@ -234,7 +351,7 @@ def bench_pg(url: str, size: int, sources: list[str], qs: list[str], choices: li
             throughput = done / (time.perf_counter() - started)
     return {"pg_p50": statistics.median(times), "pg_p95": percentile(times, 0.95),
             "pg_recall": found / expected if expected else 1.0, "pg_import_s": import_s,
-            "pg_throughput": throughput}
+            "pg_throughput": throughput, "pg_trgm": trgm_rows, **concordance}
 
 
 def _import(tmx: Path, db: Path, mode: str) -> dict:
@@ -250,7 +367,8 @@ def run_child(*args: str) -> dict:
 
 
 def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: bool, pg_url: str | None = None,
-               clients: int = 8, client_seconds: float = 10.0) -> dict:
+               clients: int = 8, client_seconds: float = 10.0, trgm: list[str] | None = None,
+               trgm_queries: int = 30) -> dict:
     started = time.perf_counter()
     sources, model = generate(size, seed)
     tmx = workdir / f"tm{size}.tmx"
@@ -291,7 +409,7 @@ def bench_size(size: int, query_count: int, seed: int, workdir: Path, profile: b
         if profiler:
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False), file=sys.stderr)
-    pg = bench_pg(pg_url, size, sources, qs, choices, clients, client_seconds) if pg_url else {}
+    pg = bench_pg(pg_url, size, sources, qs, choices, clients, client_seconds, trgm, trgm_queries) if pg_url else {}
     return {
         **pg,
         "size": size,
@@ -325,6 +443,10 @@ def main(argv: list[str] | None = None) -> int:
                         "or 'start' for a throwaway server from the machine's binaries")
     parser.add_argument("--clients", type=int, default=8, help="concurrent reviewing clients on PostgreSQL")
     parser.add_argument("--client-seconds", type=float, default=10.0, help="how long the clients review")
+    parser.add_argument("--trgm", default=",".join(TRGM_VARIANTS),
+                        help=f"pg_trgm prefilters to measure beside the word index ({', '.join(TRGM_VARIANTS)}; "
+                        "'' for none)")
+    parser.add_argument("--trgm-queries", type=int, default=30, help="queries for each pg_trgm prefilter (slow)")
     parser.add_argument("--child-first-lookup", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child-parse-only", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -351,8 +473,12 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as temp:
             workdir = args.keep or Path(temp)
             workdir.mkdir(parents=True, exist_ok=True)
+            trgm = [n for n in args.trgm.split(",") if n]
+            unknown = sorted(set(trgm) - set(TRGM_VARIANTS))
+            if unknown:
+                parser.error(f"--trgm: unknown prefilter {', '.join(unknown)}")
             rows = [bench_size(size, args.queries, args.seed, workdir, args.profile, pg_url, args.clients,
-                               args.client_seconds) for size in sizes]
+                               args.client_seconds, trgm, args.trgm_queries) for size in sizes]
     finally:
         if server is not None:
             server.destroy()
@@ -387,6 +513,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'units':>9} {'import s':>9} {'segments/s':>11}")
         for r in rows:
             print(f"{r['size']:>9,} {r['pg_import_s']:>9.1f} {r['pg_throughput']:>11.1f}")
+        print("\nPostgreSQL concordance (tm search, two-word phrases, first 100 units): trigram indexes "
+              "against reading every unit")
+        print(f"{'units':>9} {'phrases':>8} {'p50 ms':>8} {'p95 ms':>8} {'scan n':>7} {'scan p50 ms':>12}")
+        for r in rows:
+            print(f"{r['size']:>9,} {r['search_n']:>8} {r['search_p50']:>8.2f} {r['search_p95']:>8.2f} "
+                  f"{r['scan_n']:>7} {r['scan_p50']:>12.2f}")
+    if any(r.get("pg_trgm") for r in rows):
+        print("\nPostgreSQL prefilters: the word index against pg_trgm, then the same rapidfuzz rescoring "
+              "(pg_trgm on the first queries only; index build not counted in the import)")
+        print(f"{'units':>9} {'prefilter':>13} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8} {'recall':>7} {'index s':>8}")
+        for r in rows:
+            print(f"{r['size']:>9,} {'word index':>13} {args.queries:>8} {r['pg_p50']:>8.2f} {r['pg_p95']:>8.2f} "
+                  f"{r['pg_recall']:>7.3f} {'':>8}")
+            for t in r.get("pg_trgm", []):
+                print(f"{r['size']:>9,} {t['name']:>13} {t['queries']:>8} {t['p50']:>8.2f} {t['p95']:>8.2f} "
+                      f"{t['recall']:>7.3f} {t['build_s']:>8.1f}")
+            if r.get("pg_trgm"):
+                t = r["pg_trgm"][0]
+                print(f"{'':>9} lowest trigram similarity of a true match to its query: "
+                      f"{t['lowest_similarity']:.2f} (word_similarity {t['lowest_word_similarity']:.2f})")
     return 0
 
 

@@ -4,8 +4,11 @@ MT and hurried typing produce "Dalian Univeristy of Technology" or
 "Technology University of Dalian" as often as the variants a glossary lists.
 A near miss is a run of words that
 
-* contains an *anchor* of a multi-word term: one of its two rarest content
-  words, spelled exactly (a single typo leaves at least one anchor intact);
+* contains an *anchor* of a multi-word term, spelled exactly: one of its two
+  rarest content words (a single typo leaves at least one intact), or, when
+  the term has a content word too short for a typo ("xi" in Xi'an), that word;
+  an anchor that more than two terms share ("university", "talent") counts
+  only next to a spelling of the term's rarest other word within one edit;
 * scores at least the threshold against the term (rapidfuzz ``ratio``, or
   ``token_sort_ratio`` for swapped words);
 * has no content word that is not a close spelling of a word of the term, and
@@ -31,6 +34,7 @@ import ahocorasick_rs
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+from mtfix.core.joined import JoinedText
 from mtfix.core.models import Fix, FixKind
 from mtfix.core.normalize import Folded
 
@@ -45,8 +49,12 @@ _NOT_WORD = re.compile(r"[^\w ]")
 _MAX_MEMO = 1 << 17
 _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
-_MAX_SHARED = 50
+_MAX_SHARED = 2
 _MIN_TYPO_LENGTH = 5
+# Every ASCII byte that is not part of a word, as a space; other bytes as they are.
+_SPACE_FOR_NON_WORD = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
+)
 
 
 class NearMissFinder:
@@ -71,6 +79,7 @@ class NearMissFinder:
         ]
         frequency = Counter(w for _, words in candidates for w in set(words))
         self._terms: list[tuple[TermEntry, list[str], list[str]]] = []
+        self._anywhere: set[int] = set()  # terms anchored by a word too short for a typo
         by_anchor: dict[str, list[tuple[int, int]]] = {}
         guarded: dict[str, dict[str, list[tuple[int, int]]]] = {}
         reach: dict[str, int] = {}
@@ -81,15 +90,21 @@ class NearMissFinder:
             number = len(self._terms)
             self._terms.append((entry, words, content))
             ranked = sorted(set(content), key=lambda w: (frequency[w], w))
-            for anchor in ranked[:2]:
+            # A word too short to have a typo (see _has_close) is in every near
+            # miss as it is: it alone is the surest anchor.
+            exact = [w for w in ranked if 1 < len(w) < _MIN_TYPO_LENGTH - 1]
+            if exact:
+                self._anywhere.add(number)
+            for anchor in exact[:1] or ranked[:2]:
                 others = [w for w in ranked if w != anchor]
                 if frequency[anchor] <= _MAX_SHARED or not others:
                     by_anchor.setdefault(anchor, []).append((number, words.index(anchor)))
                     continue
-                # A word that many terms share ("university", "online") would
-                # make every one of them a candidate: it anchors a term only
-                # next to a spelling of the term's rarest other word within
-                # one edit.
+                # A word that other terms share ("university", "talent") would
+                # make every one of them a candidate, and ordinary text is full
+                # of it: it anchors a term only next to a spelling of the
+                # term's rarest other word within one edit. This also keeps
+                # other institutions (Yanzhang for Nanchang) from being near misses.
                 index = guarded.setdefault(anchor, {})
                 for variant in _one_edit_keys(others[0]):
                     index.setdefault(variant, []).append((number, words.index(anchor)))
@@ -117,6 +132,60 @@ class NearMissFinder:
             if self._anchors
             else None
         )
+        self._bytes_automaton = (
+            ahocorasick_rs.BytesAhoCorasick(
+                [f" {a} ".encode("utf-8") for a in self._anchors],
+                matchkind=ahocorasick_rs.MatchKind.Standard,
+            )
+            if self._anchors
+            else None
+        )
+
+    def anchors_in(self, joined: JoinedText, terms: dict[int, list]) -> dict[int, list[tuple[int, int, int]]]:
+        """The anchor hits of every segment that lie outside its term occurrences.
+
+        Args:
+            joined: The segments, folded and joined.
+            terms: Each segment's term occurrences, (entry, start, end, fixable)
+                in folded offsets, as the engine found them.
+
+        Returns:
+            The hits by segment number, as :meth:`anchor_hits` gives them.
+        """
+        if self._automaton is None:
+            return {}
+        found: dict[int, list[tuple[int, int, int]]] = {}
+        starts, folds = joined.starts, joined.folds
+        number = base = -1
+        segment_end = 0
+        mine: list = []
+        spaced = bytearray(joined.data.translate(_SPACE_FOR_NON_WORD))
+        # Most anchors sit inside a term the glossary matched exactly, where
+        # no near miss can be: blank the terms out before looking.
+        for segment, occurrences in terms.items():
+            if segment not in folds:
+                base = starts[segment]
+                for _, start, end, _ in occurrences:
+                    spaced[base + start : base + end] = b" " * (end - start)
+        # A hit is " anchor ": the word is one byte in from each end.
+        for anchor, start, end in self._bytes_automaton.find_matches_as_indexes(spaced, overlapping=True):
+            start += 1
+            if start >= segment_end:
+                number = bisect.bisect_right(starts, start) - 1
+                base, segment_end = starts[number], starts[number + 1]
+                mine = found.setdefault(number, [])
+            mine.append((anchor, start - base, end - 1 - base))
+        # Segments that are not plain ASCII: their offsets are not bytes, and
+        # their non-ASCII punctuation separates words too.
+        for number in folds:
+            found.pop(number, None)
+            hits = self.anchor_hits(folds[number].text)
+            if hits and number in terms:
+                inside = _containment([(start, end) for _, start, end, _ in terms[number]])
+                hits = [hit for hit in hits if not inside(hit[1:])]
+            if hits:
+                found[number] = hits
+        return {number: hits for number, hits in found.items() if hits}
 
     def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
         """Every whole-word occurrence of an anchor in a folded text, as (anchor, start, end)."""
@@ -185,10 +254,11 @@ class NearMissFinder:
                 self._guards(word)
             guards_of = self._guards_of
             present = [guards_of[word] for word in self._guard_words.intersection(vocabulary)]
-            hits = [
-                hit for hit in hits
-                if by_anchor[hit[0]] or any(hit[0] in guards for guards in present)
-            ]
+            standing = {
+                anchor for anchor in {hit[0] for hit in hits if not by_anchor[hit[0]]}
+                if any(anchor in guards for guards in present)
+            }
+            hits = [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
             if not hits:
                 return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
@@ -266,9 +336,18 @@ class NearMissFinder:
         """The best-scoring run of words around an anchor, if it is a near miss."""
         entry, term_words, content = self._terms[number]
         size = len(term_words)
+        natural = position - offset  # where the term would start
+        if number in self._anywhere:
+            # The anchor is a word every near miss has: swapped words can put
+            # it anywhere in the window.
+            shifts = sorted(range(offset - size, offset + 1), key=abs)
+            low, high = position - size, position + size + 1
+        else:
+            shifts = (0, -1, 1)
+            low, high = natural - 1, natural + size + 2
         # Every window below lies in this region, and a near miss has a close
         # spelling of each content word of the term: most candidates stop here.
-        region = {w for _, _, w in words[max(0, position - offset - 1) : position - offset + size + 2]}
+        region = {w for _, _, w in words[max(0, low) : high]}
         close = self._close
         for word in content:
             if word not in region and not any(close(word, other) for other in region):
@@ -278,8 +357,10 @@ class NearMissFinder:
         room = self.threshold / 200 - 1e-9
         result = None
         for length in (size, size - 1, size + 1):
-            for shift in (0, -1, 1):
-                first = position - offset + shift
+            for shift in shifts:
+                first = natural + shift
+                if not first <= position < first + length:
+                    continue
                 last = first + length - 1
                 if length < 2 or first < 0 or last >= len(words):
                     continue

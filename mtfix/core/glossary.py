@@ -28,7 +28,8 @@ import ahocorasick_rs
 
 from mtfix.core.fuzzy import NearMissFinder
 from mtfix.core.models import Concept, Fix, FixKind, Glossary, Term, language_matches
-from mtfix.core.normalize import WORD_CHARS, Folded, fold, fold_term, is_word_char
+from mtfix.core.joined import SEPARATOR, WORD_BYTES, JoinedText
+from mtfix.core.normalize import WORD_CHARS, fold, fold_term, is_word_char
 from mtfix.core.placeholders import placeholder_spans
 from mtfix.core.rules import bounded_matches, compile_rule
 
@@ -85,16 +86,16 @@ class FixEngine:
         self.language = language
         self.entries = _term_entries(glossary, language)
         keys = [e.key for e in self.entries]
-        self._longest = ahocorasick_rs.AhoCorasick(
-            keys,
-            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
-            implementation=ahocorasick_rs.Implementation.DFA,
+        # On UTF-8 bytes: the automaton scans bytes natively, much faster than a str.
+        self._longest = ahocorasick_rs.BytesAhoCorasick(
+            [key.encode("utf-8") for key in keys], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
         ) if keys else None
         self._overlapping = None  # built on first need: most texts never need it
         # Flat per-entry lists: the hot loops index these instead of reading attributes.
         self._boundary_start = [e.boundary_start for e in self.entries]
         self._boundary_end = [e.boundary_end for e in self.entries]
         self._fixes_to = [e.replacement for e in self.entries]
+        self._about = [(e.concept.id, e.term.auto_apply, e.term.note or e.concept.note) for e in self.entries]
         self._term_all_caps = [_is_all_caps(e.term.text) for e in self.entries]
         self._protected_index = [i for i, e in enumerate(self.entries) if e.replacement is None]
         self._protected = ahocorasick_rs.AhoCorasick(
@@ -102,6 +103,10 @@ class FixEngine:
             matchkind=ahocorasick_rs.MatchKind.Standard,
         ) if self._protected_index else None
         self._may_straddle = _may_straddle(self.entries)
+        # Hits of these entries need a closer look than the bytes around them.
+        self._look_closer = (
+            self._may_straddle if self._protected is not None else [False] * len(self.entries)
+        )
         self._rules = [(rule, compile_rule(rule)) for rule in glossary.rules]
         self._source_automaton = None  # built when a source text is first given
         self._source_concepts: list[tuple[str, str]] = []
@@ -112,7 +117,7 @@ class FixEngine:
         )
         # A document is scanned as one text with the segments joined by a
         # separator no term contains, so no match can run across two segments.
-        self._joinable = not any(_SEPARATOR in key for key in keys)
+        self._joinable = not any(SEPARATOR in key for key in keys)
 
     def find_fixes(self, text: str, source: str | None = None) -> list[Fix]:
         """Every fix the glossary proposes for ``text``, ordered by position.
@@ -128,9 +133,7 @@ class FixEngine:
             Non-overlapping fixes that leave every inline-code placeholder
             alone; offsets are into ``text``.
         """
-        folded = fold(text)
-        hits = self._longest.find_matches_as_indexes(folded.text) if self._longest else []
-        return self._finish(text, self._fixes(text, folded, hits, None), source)
+        return self.find_fixes_in([text], [source])[0]
 
     def _finish(self, text: str, fixes: list[Fix], source: str | None) -> list[Fix]:
         """Drop fixes that would cross or delete a placeholder; let the source decide."""
@@ -179,67 +182,161 @@ class FixEngine:
         """
         texts = list(texts)
         sources = list(sources) if sources is not None else [None] * len(texts)
-        if not self._joinable:
-            return [self.find_fixes(text, source) for text, source in zip(texts, sources, strict=True)]
-        folds = [fold(text) for text in texts]
-        joined = _SEPARATOR.join([f.text for f in folds])
-        offsets = []
-        position = 0
-        for f in folds:
-            offsets.append(position)
-            position += len(f.text) + 1
-        hits = _by_segment(
-            self._longest.find_matches_as_indexes(joined) if self._longest else [], offsets, folds
-        )
-        anchors = (
-            _by_segment(self.near_misses.anchor_hits(joined), offsets, folds)
-            if self.near_misses is not None
-            else {}
-        )
-        every_segment = bool(self._rules)
-        results = []
-        for number, text in enumerate(texts):
-            mine = hits.get(number)
-            near = anchors.get(number)
-            if mine is None and near is None and not every_segment:
-                results.append([])
-            else:
-                found = self._fixes(text, folds[number], mine or [], near or [])
-                results.append(self._finish(text, found, sources[number]) if found else found)
+        if not self._joinable and len(texts) > 1:
+            return [self.find_fixes_in([text], [source])[0] for text, source in zip(texts, sources, strict=True)]
+        joined = JoinedText(texts)
+        if self._rules or self.near_misses is not None:
+            return self._fixes_each(joined, sources)
+        return self._term_fixes(joined, sources)
+
+    def _fixes_each(self, joined: JoinedText, sources: Sequence[str | None]) -> list[list[Fix]]:
+        """Every kind of fix, segment by segment once the document scan has found the terms."""
+        texts = joined.texts
+        terms = self._occurrences(joined)
+        if self.near_misses is not None:
+            anchors = self.near_misses.anchors_in(joined, terms)
+        else:
+            anchors = {}
+        results: list[list[Fix]] = [[] for _ in texts]
+        todo = range(len(texts)) if self._rules else sorted(terms.keys() | anchors.keys())
+        for number in todo:
+            text = texts[number]
+            found = self._fixes(text, joined, number, terms.get(number, ()), anchors.get(number))
+            if found:
+                results[number] = self._finish(text, found, sources[number])
         return results
 
-    def _fixes(self, text: str, folded: Folded, hits: list, anchors: list | None) -> list[Fix]:
-        """The fixes of one segment, given its leftmost-longest and anchor hits.
+    def _term_fixes(self, joined: JoinedText, sources: Sequence[str | None]) -> list[list[Fix]]:
+        """Term fixes alone (no pattern rules, no near misses), made in one pass over the hits.
 
-        ``anchors`` None means the near-miss finder scans the segment itself.
+        The same fixes as :meth:`_fixes_each`: a segment whose hits are not
+        all plainly bounded (or that is not plain ASCII) is done over the
+        general way.
         """
+        texts = joined.texts
+        results: list[list[Fix]] = [[] for _ in texts]
+        if self._longest is None:
+            return results
+        data, starts, folds = joined.data, joined.starts, joined.folds
+        word = WORD_BYTES
+        at_start, at_end, closer, fixes_to, about = (
+            self._boundary_start, self._boundary_end, self._look_closer, self._fixes_to, self._about
+        )
+        match_case = self._match_case
+        again: set[int] = set()
+        base = segment_end = 0
+        text = ""
+        mine: list[Fix] = []
+        skip = False
+        for i, s, e in self._longest.find_matches_as_indexes(data):
+            if s >= segment_end:
+                number = bisect_right(starts, s) - 1
+                base, segment_end = starts[number], starts[number + 1]
+                text, mine = texts[number], results[number]
+                skip = number in folds
+                if skip:
+                    again.add(number)
+            if skip:
+                continue
+            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]) or closer[i]:
+                again.add(number)
+                skip = True
+                continue
+            after = fixes_to[i]
+            if after is None:
+                continue
+            start, end = s - base, e - base
+            before = text[start:end]
+            # Most replacements keep their own case: only these need a look.
+            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
+                after = match_case(i, before, text, start)
+            if after != before:
+                rule, applied, note = about[i]
+                mine.append(Fix(start, end, before, after, rule, FixKind.TERM, applied, None, note))
+        for number in again:
+            start, end = starts[number], starts[number + 1] - 1
+            hits = self._longest.find_matches_as_indexes(data[start:end])
+            if number in folds:
+                offset = joined.char_offset
+                hits = [(i, offset(number, s), offset(number, e)) for i, s, e in hits]
+            occurrences = self._term_occurrences(joined.folded(number).text, hits)
+            results[number] = self._fixes(texts[number], joined, number, occurrences, None)
+        for number, found in enumerate(results):
+            if found and ("<" in texts[number] or sources[number]):
+                results[number] = self._finish(texts[number], found, sources[number])
+        return results
+
+    def _occurrences(self, joined: JoinedText) -> dict[int, list[tuple[int, int, int, bool]]]:
+        """The term occurrences of every segment, as ``_term_occurrences`` gives them.
+
+        One scan of the joined text; a segment whose hits are all bounded by
+        ASCII non-word bytes and cannot straddle a protected term (nearly all)
+        takes them as they are, the others get the exact treatment.
+        """
+        if self._longest is None:
+            return {}
+        data = joined.data
+        starts = joined.starts
+        word = WORD_BYTES
+        at_start, at_end, closer, fixes_to = (
+            self._boundary_start, self._boundary_end, self._look_closer, self._fixes_to
+        )
+        found: dict[int, list] = {}
+        doubtful: set[int] = set()
+        number = base = -1
+        segment_end = 0
+        mine: list = []
+        for i, s, e in self._longest.find_matches_as_indexes(data):
+            if s >= segment_end:
+                number = bisect_right(starts, s) - 1
+                base, segment_end = starts[number], starts[number + 1]
+                mine = found[number] = []
+            if (at_start[i] and word[data[s - 1]]) or (at_end[i] and word[data[e]]) or closer[i]:
+                doubtful.add(number)
+            mine.append((i, s - base, e - base, fixes_to[i] is not None))
+        offset = joined.char_offset
+        for number in joined.folds.keys() & found.keys():
+            found[number] = [(i, offset(number, s), offset(number, e), fixable) for i, s, e, fixable in found[number]]
+        for number in doubtful:
+            hits = [(i, s, e) for i, s, e, _ in found[number]]
+            found[number] = self._term_occurrences(joined.folded(number).text, hits)
+        return found
+
+    def _fixes(
+        self, text: str, joined: JoinedText, number: int, occurrences, anchors: list | None
+    ) -> list[Fix]:
+        """The fixes of one segment, given its term occurrences and near-miss anchor hits."""
         occupied: list[tuple[int, int]] = []
         fixes: list[Fix] = []
-        if hits:
-            span = folded.span
-            entries = self.entries
-            for index, start, end, fixable in self._term_occurrences(folded.text, hits):
+        folded = joined.folds.get(number)
+        span = folded.span if folded is not None else None
+        entries, fixes_to = self.entries, self._fixes_to
+        for index, start, end, fixable in occurrences:
+            if span is not None:
                 start, end = span(start, end)
-                occupied.append((start, end))
-                if not fixable:
-                    continue
-                before = text[start:end]
+            occupied.append((start, end))
+            if not fixable:
+                continue
+            before = text[start:end]
+            after = fixes_to[index]
+            # Most replacements keep their own case: only these need a look.
+            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
                 after = self._match_case(index, before, text, start)
-                if after != before:
-                    entry = entries[index]
-                    term = entry.term
-                    fixes.append(
-                        Fix(start, end, before, after, entry.concept.id, FixKind.TERM,
-                            term.auto_apply, None, term.note or entry.concept.note)
-                    )
+            if after != before:
+                entry = entries[index]
+                term = entry.term
+                fixes.append(
+                    Fix(start, end, before, after, entry.concept.id, FixKind.TERM,
+                        term.auto_apply, None, term.note or entry.concept.note)
+                )
         extra = False
         if self._rules:
             more = self._pattern_fixes(text, occupied)
             if more:
                 fixes.extend(more)
                 extra = True
-        if self.near_misses is not None and (anchors is None or anchors):
-            more = self.near_misses.find(text, folded, occupied, anchors)
+        if anchors:
+            more = self.near_misses.find(text, joined.folded(number), occupied, anchors)
             if more:
                 fixes.extend(more)
                 extra = True
@@ -249,13 +346,13 @@ class FixEngine:
 
     def term_occurrences(self, text: str) -> list[tuple[TermEntry, int, int]]:
         """Every term occurrence in ``text`` (protected ones too), as original spans."""
-        folded = fold(text)
-        hits = self._longest.find_matches_as_indexes(folded.text) if self._longest else []
+        joined = JoinedText([text])
+        folded = joined.folded(0)
         entries = self.entries
         return [
             (entries[i] if fixable or entries[i].replacement is None else entries[i].protect(),
              *folded.span(s, t))
-            for i, s, t, fixable in self._term_occurrences(folded.text, hits)
+            for i, s, t, fixable in self._occurrences(joined).get(0, [])
         ]
 
     def _term_occurrences(self, text: str, hits: list) -> list[tuple[int, int, int, bool]]:
@@ -363,32 +460,8 @@ class FixEngine:
         return fixes
 
 
-_SEPARATOR = "\x00"
-
-
 def _position(fix: Fix) -> tuple[int, int]:
     return fix.start, fix.end
-
-
-def _by_segment(hits: list, offsets: list[int], folds: list[Folded]) -> dict[int, list]:
-    """Hits in the joined text, per segment number, in segment coordinates.
-
-    A hit that runs into the separator after its segment is dropped (no term
-    contains the separator, so none does).
-    """
-    found: dict[int, list] = {}
-    number = -1
-    segment_start = segment_end = -1
-    mine: list = []
-    for i, s, e in hits:
-        if s >= segment_end:
-            number = bisect_right(offsets, s) - 1
-            segment_start = offsets[number]
-            segment_end = segment_start + len(folds[number].text)
-            mine = found.setdefault(number, [])
-        if e <= segment_end:
-            mine.append((i, s - segment_start, e - segment_start))
-    return {n: h for n, h in found.items() if h}
 
 
 def _may_straddle(entries: list[TermEntry]) -> list[bool]:
@@ -410,7 +483,7 @@ def _may_straddle(entries: list[TermEntry]) -> list[bool]:
     finder = ahocorasick_rs.AhoCorasick(
         [entries[i].key for i in variants], matchkind=ahocorasick_rs.MatchKind.Standard
     )
-    for v, _, _ in finder.find_matches_as_indexes(_SEPARATOR.join(protected), overlapping=True):
+    for v, _, _ in finder.find_matches_as_indexes(SEPARATOR.join(protected), overlapping=True):
         result[variants[v]] = True
     for i in variants:
         if result[i]:

@@ -17,9 +17,13 @@ memory. How it works:
   lengths that can reach the threshold, rank the units by the characters of the words they
   share (in SQL), and the best of them are scored with rapidfuzz with the same adaptive
   widening as the SQLite memory, so a unit gets the same score and explanation on both.
-  (A ``pg_trgm`` prefilter was measured first and dropped: for a sentence-long query its
-  GIN index returns thousands of candidates to recheck, and KNN on a GiST index walks
-  thousands of pages: 300 ms a lookup at 100k units against a few ms for the word index.)
+  (A ``pg_trgm`` prefilter was measured and not chosen: for a sentence-long query its GIN
+  index returns thousands of candidates to recheck, and KNN on a GiST index walks thousands
+  of pages; ``benchmarks/bench_tm.py --pg start`` prints both beside the word index.)
+- **Concordance search** (:meth:`PgMemory.search`) reads ``pg_trgm`` GIN indexes on the
+  ASCII-lowered source and target, the right tool for a substring anywhere in a text.
+- **Bulk imports** are copied (``COPY``) into a staging table and inserted in a few
+  statements; an import larger than the memory rebuilds the indexes after loading.
 - **Connections** come from a ``psycopg_pool`` pool; writes run ``SERIALIZABLE`` and are
   retried on serialisation failures and deadlocks (two reviewers confirming the same
   segment at once).
@@ -68,6 +72,12 @@ CONNECT_TIMEOUT = 5.0
 WRITE_ATTEMPTS = 12
 """How often a write is tried when it loses a serialisation conflict."""
 
+SEARCH_PREFIX = 20_000
+"""Units a concordance search reads in memory order before it turns to the trigram indexes."""
+
+IMPORT_WORK_MEM = "256MB"
+"""Memory the server may use for each sort or hash of a bulk import."""
+
 COUNT_LOCK_TIMEOUT = "2s"
 """How long a confirmation waits to update the word counts (a bulk import holds them)."""
 
@@ -76,6 +86,26 @@ _COLUMNS = (
     "usage_count, notes, properties, extra"
 )
 
+
+
+def _ascii_lower(sql: str) -> str:
+    """``sql`` with ASCII letters lowered, whatever the server's locale (as SQLite's LIKE).
+
+    ``lower`` in the "C" collation folds A-Z only, and is some 30 times faster than the
+    same folding with ``translate``.
+    """
+    return f'lower(({sql}) COLLATE "C")'
+
+
+# concordance search reads these expressions; their trigram indexes (schema version 3)
+# serve it only while the query spells them exactly the same
+_FOLDED_SOURCE = _ascii_lower("source")
+_FOLDED_TARGET = _ascii_lower("target")
+_CONCORDANCE_INDEXES = (
+    ("tm_units_source_trigrams", f"USING gin (({_FOLDED_SOURCE}) gin_trgm_ops)"),
+    ("tm_units_target_trigrams", f"USING gin (({_FOLDED_TARGET}) gin_trgm_ops)"),
+)
+"""(name, definition) of the trigram indexes on ``tm_units`` that concordance search uses."""
 
 
 def _index_stored_units(conn) -> None:
@@ -138,6 +168,12 @@ MIGRATIONS: tuple[tuple[int, tuple[str | Callable, ...]], ...] = (
         "INSERT INTO tm_word_counts SELECT word, length, count(*) FROM tm_words GROUP BY 1, 2",
         "ANALYZE tm_words",
         "ANALYZE tm_word_counts",
+    )),
+    (3, (
+        # the trigram index of version 1 served no query (the word index finds fuzzy
+        # matches); concordance search gets trigram indexes on what it reads instead
+        "DROP INDEX IF EXISTS tm_units_trigrams",
+        *(f"CREATE INDEX {name} ON tm_units {definition}" for name, definition in _CONCORDANCE_INDEXES),
     )),
 )
 """(version, statements): every change of the server schema, in order; a statement is SQL,
@@ -209,10 +245,6 @@ def _language_clause(column: str, tag: str | None, params: list) -> str:
     wanted = tag.lower().replace("_", "-")
     params.extend([wanted, len(wanted) + 1, wanted + "-"])
     return f" AND (lower({column}) = %s OR left(lower({column}), %s) = %s)"
-
-
-def _ascii_lower(sql: str) -> str:
-    return f"translate({sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 
 
 def init_schema(url: str, *, connect_timeout: float = CONNECT_TIMEOUT) -> tuple[int, int]:
@@ -370,50 +402,71 @@ class PgMemory(MemoryBackend):
         return stored
 
     def import_units(self, units: Iterable[TmUnit], *, progress: Callable[[int], None] | None = None) -> ImportResult:
-        """Store many units in one transaction (COPY): all of them, or none if ``units`` raises."""
+        """Store many units in one transaction (COPY): all of them, or none if ``units`` raises.
+
+        The units are copied into a staging table that draws their ids from the memory's
+        sequence as they arrive, so their words are indexed from the staging table without
+        finding the stored units again (and nothing needs de-duplicating: the ids are new).
+        """
         with self._connection() as conn, conn.transaction():
-            conn.execute(f"CREATE TEMP TABLE tm_stage (seq BIGINT, {_STAGE_COLUMNS}, words TEXT[]) ON COMMIT DROP")
+            # sorts and hashes of a million units' words stay in memory instead of on disk
+            conn.execute(f"SET LOCAL work_mem = '{IMPORT_WORK_MEM}'")
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{IMPORT_WORK_MEM}'")
+            conn.execute("CREATE TEMP TABLE tm_stage (id BIGINT NOT NULL DEFAULT nextval('tm_units_id_seq'), "
+                         f"{_STAGE_COLUMNS}, words TEXT[]) ON COMMIT DROP")
             read = 0
-            with conn.cursor().copy(f"COPY tm_stage (seq, {_INSERT_COLUMNS}, words) FROM STDIN") as copy:
+            with conn.cursor().copy(f"COPY tm_stage ({_INSERT_COLUMNS}, words) FROM STDIN") as copy:
                 for unit in units:
                     read += 1
                     values = _row_values(unit)
-                    copy.write_row((read, *values, sorted(index_words(values[5]))))
+                    copy.write_row((*values, sorted(index_words(values[5]))))
                     if progress and read % 5000 == 0:
                         progress(read)
-            conn.execute("CREATE INDEX ON tm_stage (source_hash)")
-            conn.execute("ANALYZE tm_stage")
-            conn.execute(
-                "UPDATE tm_units u SET created = least(u.created, s.created), changed = greatest(u.changed, s.changed), "
-                "usage_count = greatest(u.usage_count, s.usage_count) FROM (SELECT DISTINCT ON (source_hash, source, "
-                "target, source_language, target_language) * FROM tm_stage ORDER BY source_hash, source, target, "
-                "source_language, target_language, seq) s WHERE " + _IDENTICAL
-            ).rowcount
-            before = conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0]
-            added = conn.execute(
-                f"INSERT INTO tm_units ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM tm_stage s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM tm_units u WHERE {_IDENTICAL}) ORDER BY seq"
-            ).rowcount
-            if added:
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM tm_units)").fetchone()[0]:
+                conn.execute("CREATE INDEX ON tm_stage (source_hash)")
+                conn.execute("ANALYZE tm_stage")
                 conn.execute(
-                    f"CREATE TEMP TABLE tm_stage_words ON COMMIT DROP AS SELECT DISTINCT w.word, "
-                    f"least(s.source_length, {MAX_LENGTH}) AS length, u.id AS unit_id FROM tm_stage s "
-                    f"JOIN tm_units u ON {_IDENTICAL} AND u.id > %s CROSS JOIN unnest(s.words) AS w(word)",
-                    (before,))
-                # in key order, so the index is written page after page, not at random; a unit
-                # a reviewer confirmed meanwhile may be joined too, and is indexed already
-                conn.execute("INSERT INTO tm_words (word, length, unit_id) SELECT * FROM tm_stage_words "
-                             "ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING")
-                conn.execute(f"{_COUNT_UPSERT} SELECT word, length, count(*) FROM tm_stage_words "
-                             f"GROUP BY 1, 2 ORDER BY 1, 2 {_COUNT_CONFLICT}")
+                    "UPDATE tm_units u SET created = least(u.created, s.created), changed = greatest(u.changed, "
+                    "s.changed), usage_count = greatest(u.usage_count, s.usage_count) FROM (SELECT DISTINCT ON "
+                    "(source_hash, source, target, source_language, target_language) * FROM tm_stage ORDER BY "
+                    "source_hash, source, target, source_language, target_language, id) s WHERE " + _IDENTICAL)
+                conn.execute(f"DELETE FROM tm_stage s USING tm_units u WHERE {_IDENTICAL}")
+            # an import larger than the memory builds its indexes anew: several times faster
+            # than adding a million units to them one by one (lookups wait until it is done)
+            rebuild = read > conn.execute("SELECT count(*) FROM tm_units").fetchone()[0]
+            if rebuild:
+                # in the order confirmations take them (units, words, counts): no deadlock
+                conn.execute("LOCK TABLE tm_units, tm_words, tm_word_counts IN ACCESS EXCLUSIVE MODE")
+                conn.execute("ALTER TABLE tm_words DROP CONSTRAINT tm_words_pkey")
+                for name, _ in _CONCORDANCE_INDEXES:
+                    conn.execute(f"DROP INDEX IF EXISTS {name}")
+            added = conn.execute(f"INSERT INTO tm_units (id, {_INSERT_COLUMNS}) SELECT id, {_INSERT_COLUMNS} "
+                                 "FROM tm_stage ORDER BY id").rowcount
+            if added:
+                # in key order into a standing index, so it is written page after page, not at random
+                conn.execute(f"INSERT INTO tm_words (word, length, unit_id) SELECT w.word COLLATE \"C\", "
+                             f"least(s.source_length, {MAX_LENGTH}), s.id FROM tm_stage s "
+                             "CROSS JOIN unnest(s.words) AS w(word)" + ("" if rebuild else " ORDER BY 1, 2, 3"))
+                if not rebuild:
+                    conn.execute(f"{_COUNT_UPSERT} SELECT w.word, least(s.source_length, {MAX_LENGTH}), count(*) "
+                                 "FROM tm_stage s CROSS JOIN unnest(s.words) AS w(word) GROUP BY 1, 2 ORDER BY 1, 2 "
+                                 f"{_COUNT_CONFLICT}")
+            if rebuild:
+                conn.execute("ALTER TABLE tm_words ADD PRIMARY KEY (word, length, unit_id)")
+                # counted anew from the postings (exact again), faster than merging into the counts
+                conn.execute("ALTER TABLE tm_word_counts DROP CONSTRAINT tm_word_counts_pkey")
+                conn.execute("TRUNCATE tm_word_counts")
+                conn.execute("INSERT INTO tm_word_counts SELECT word, length, count(*) FROM tm_words GROUP BY 1, 2")
+                conn.execute("ALTER TABLE tm_word_counts ADD PRIMARY KEY (word, length)")
+                for name, definition in _CONCORDANCE_INDEXES:
+                    conn.execute(f"CREATE INDEX {name} ON tm_units {definition}")
             if progress:
                 progress(read)
-            staged = read
         if added > 1000:
             with self._connection() as conn:
                 # VACUUM too: lookups count postings with index-only scans, which need it
                 conn.execute("VACUUM ANALYZE tm_units, tm_words, tm_word_counts")
-        return ImportResult(added, staged - added)
+        return ImportResult(added, read - added)
 
     def delete(self, unit_id: int) -> bool:
         """Remove one unit; returns whether it existed."""
@@ -570,18 +623,25 @@ class PgMemory(MemoryBackend):
 
     def search(self, phrase: str, *, source_language: str | None = None, target_language: str | None = None,
                limit: int | None = 100) -> list[TmUnit]:
-        """Concordance: units whose source or target contains ``phrase`` (ASCII case ignored)."""
-        escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        params: list = [pattern, pattern]
-        where = _language_clause("source_language", source_language, params)
-        where += _language_clause("target_language", target_language, params)
-        folded = _ascii_lower("%s")
-        sql = (f"SELECT {_COLUMNS} FROM tm_units WHERE ({_ascii_lower('source')} LIKE {folded} "
-               f"OR {_ascii_lower('target')} LIKE {folded}){where} ORDER BY id")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return self._run(lambda conn: [_unit_from_row(r) for r in conn.execute(sql, params)])
+        """Concordance: units whose source or target contains ``phrase`` (ASCII case ignored).
+
+        The first :data:`SEARCH_PREFIX` units are read in order first: a common phrase has
+        ``limit`` matches there, and they are the answer. Otherwise the trigram indexes find
+        every unit that can hold it (the planner, misled by estimates for ``LIKE '%...%'``,
+        would sometimes read the whole memory in order instead, or recheck half of it).
+        """
+        first, indexed = _search_queries(phrase, source_language, target_language, limit)
+
+        def work(conn) -> list:
+            if first is not None:
+                rows = conn.execute(*first).fetchall()
+                if len(rows) >= (limit or 0):
+                    return rows
+            conn.execute("SET LOCAL enable_indexscan = off")
+            conn.execute("SET LOCAL enable_seqscan = off")
+            return conn.execute(*indexed).fetchall()
+
+        return [_unit_from_row(r) for r in self._run(work)]
 
     def stats(self) -> MemoryStats:
         """Counts of units, language pairs, origins and indexed words."""
@@ -681,6 +741,27 @@ def _exact(conn, text: str, source_language, target_language) -> list[TmMatch]:
     rows = conn.execute(f"SELECT {_COLUMNS} FROM tm_units WHERE source_hash = %s AND source_norm = %s{where} "
                         "ORDER BY changed DESC, id", params).fetchall()
     return [TmMatch(u, 100.0, explain(text, u.source), exact=True) for u in map(_unit_from_row, rows)]
+
+
+def _search_queries(phrase: str, source_language, target_language,
+                    limit: int | None) -> tuple[tuple[str, list] | None, tuple[str, list]]:
+    """The SQL and parameters of :meth:`PgMemory.search`: on the first units, and on all.
+
+    Written on the expressions the concordance trigram indexes hold, so the server can
+    answer from them (for a phrase of three characters or more).
+    """
+    escaped = phrase.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    params: list = [pattern, pattern]
+    where = _language_clause("source_language", source_language, params)
+    where += _language_clause("target_language", target_language, params)
+    folded = _ascii_lower("%s")
+    match = f"({_FOLDED_SOURCE} LIKE {folded} OR {_FOLDED_TARGET} LIKE {folded}){where} ORDER BY id"
+    if limit is None:
+        return None, (f"SELECT {_COLUMNS} FROM tm_units WHERE {match}", params)
+    first = (f"SELECT {_COLUMNS} FROM (SELECT * FROM tm_units ORDER BY id LIMIT {SEARCH_PREFIX}) AS u "
+             f"WHERE {match} LIMIT {int(limit)}")
+    return (first, params), (f"SELECT {_COLUMNS} FROM tm_units WHERE {match} LIMIT {int(limit)}", params)
 
 
 def _candidates(conn, query: str, threshold: float, limit: int) -> tuple[list[tuple[int, float]], float]:

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from mtfix.core.apply import apply_fixes
 from mtfix.core.glossary import FixEngine
+from mtfix.core.joined import JoinedText
 from mtfix.core.models import Concept, FixKind, Glossary, Rule, Term, TermStatus
+from mtfix.core.normalize import fold
 
 P, D, A = TermStatus.PREFERRED, TermStatus.DEPRECATED, TermStatus.ADMITTED
 
@@ -268,3 +270,49 @@ def test_source_term_confirms_a_fix_that_waits_for_review():
         engine.find_fixes(text, "传播大工声音。"), engine.find_fixes(text)]
     [(concept, preferred, start, end)] = engine.source_terms("传播大工声音。")
     assert (concept, preferred, "传播大工声音。"[start:end]) == ("dut-short", "DUT", "大工")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_document_scan_finds_what_the_exact_matcher_finds(segments):
+    """The fast document scan (UTF-8 bytes, boundaries read from bytes) equals exact matching.
+
+    The oracle folds each segment on its own and takes leftmost-longest among whole-word
+    matches only, then applies protection, with no shortcut.
+    """
+    for engine in (ENGINE, RULES_ENGINE):
+        found = engine._occurrences(JoinedText(segments))
+        for number, text in enumerate(segments):
+            folded = fold(text).text
+            exact = engine._term_occurrences(folded, engine._exact_leftmost_longest(folded))
+            assert found.get(number, []) == exact, text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, max_size=6))
+def test_document_anchor_scan_finds_every_anchor_outside_the_terms(segments):
+    """Near-miss anchors found on the joined bytes are those of each segment outside its terms."""
+    finder = RULES_ENGINE.near_misses
+    joined = JoinedText(segments)
+    terms = RULES_ENGINE._occurrences(joined)
+    found = finder.anchors_in(joined, terms)
+    for number, text in enumerate(segments):
+        folded = fold(text)
+        spans = [(s, e) for _, s, e, _ in terms.get(number, [])]
+        expected = [
+            hit for hit in finder.anchor_hits(folded.text)
+            if not any(s <= hit[1] and hit[2] <= e for s, e in spans)
+        ]
+        assert sorted(found.get(number, [])) == sorted(expected), text
+
+
+TERMS_ONLY = FixEngine(Glossary(GLOSSARY.concepts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts, max_size=6), st.lists(st.sampled_from([None, "大工", "x"]), min_size=6, max_size=6))
+def test_one_pass_term_fixes_equal_the_general_way(segments, sources):
+    """Without rules or near misses the engine makes term fixes in one pass; nothing differs."""
+    joined = JoinedText(segments)
+    sources = sources[: len(segments)]
+    assert TERMS_ONLY._term_fixes(joined, sources) == TERMS_ONLY._fixes_each(joined, sources)

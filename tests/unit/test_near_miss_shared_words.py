@@ -54,3 +54,19 @@ def test_document_scan_finds_the_same_near_misses_as_each_segment():
     ]
     assert ENGINE.find_fixes_in(texts) == [ENGINE.find_fixes(t) for t in texts]
     assert any(f.kind is FixKind.FUZZY for f in ENGINE.find_fixes_in(texts)[3])
+
+
+PETROLEUM = FixEngine(
+    Glossary(tuple(
+        Concept(name.lower(), (Term(f"{name} University of Petroleum", P),))
+        for name in ("Nanchang", "Harbin", "Kunming")
+    )),
+    near_misses=True,
+)
+
+
+def test_a_name_two_letters_off_is_another_institution():
+    """With "petroleum" shared by three terms, a near miss needs the name within one edit."""
+    found = [(f.before, f.after) for f in PETROLEUM.find_fixes("at Nanchagn University of Petroleum")]
+    assert found == [("Nanchagn University of Petroleum", "Nanchang University of Petroleum")]
+    assert PETROLEUM.find_fixes("at Yanzhang University of Petroleum") == []
