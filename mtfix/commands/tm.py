@@ -102,19 +102,27 @@ def import_command(file: Path, db: Path | None, tm: str | None, source_language:
     try:
         with stream, _open(db, tm) as memory:
             reader = _CountingReader(stream)
-            units = read_tmx(reader, source_language=source_language, target_language=target_language)
             size = file.stat().st_size
-            if size > PROGRESS_BYTES:
-                result = _import_with_progress(memory, units, reader, size)
+            languages = {"source_language": source_language, "target_language": target_language}
+            if hasattr(memory, "import_tmx"):  # a workspace: reads large files in a second process
+                from mtfix.store.memory import CHILD_BYTES
+                from mtfix.store.tm_import import spare_core
+
+                in_child = size >= CHILD_BYTES and spare_core()
+
+                def run(progress=None):
+                    return memory.import_tmx(reader, progress=progress, in_child=in_child, **languages)
             else:
-                result = memory.import_units(units)
+                def run(progress=None):
+                    return memory.import_units(read_tmx(reader, **languages), progress=progress)
+            result = _import_with_progress(run, reader, size) if size > PROGRESS_BYTES else run()
     except MtfixError as error:
         _fail(error)
     merged = f" ({result.merged} merged into identical units)" if result.merged else ""
     click.echo(f"imported {result.added} units from {file}{merged}")
 
 
-def _import_with_progress(memory, units, reader: _CountingReader, size: int):
+def _import_with_progress(run, reader: _CountingReader, size: int):
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -126,7 +134,7 @@ def _import_with_progress(memory, units, reader: _CountingReader, size: int):
         def update(count: int) -> None:
             progress.update(task, completed=reader.position, units=count)
 
-        return memory.import_units(units, progress=update)
+        return run(update)
 
 
 @tm_group.command("export")

@@ -14,77 +14,16 @@ review UI, so that a score means the same thing wherever it is shown:
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
-import unicodedata
 from collections.abc import Callable
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, Levenshtein
-
 from mtfix.core.models import MatchExplanation
+from mtfix.core.normal import canonical_language, index_words, normalise, normalised_hash, text_hash
 
-_WORD = re.compile(r"\w+")
+__all__ = ["canonical_language", "explain", "index_words", "normalise", "normalised_hash", "rescore", "score",
+           "text_hash"]
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-def normalise(text: str) -> str:
-    """The form in which two segments are compared: NFC, single spaces, stripped.
-
-    Args:
-        text: A segment.
-    """
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split())
-
-
-@functools.lru_cache(maxsize=1024)
-def canonical_language(tag: str) -> str:
-    """A language tag in its usual case: "eN-uS" -> "en-US", "zh-hant-tw" -> "zh-Hant-TW".
-
-    Args:
-        tag: A BCP 47 (or TMX 1.1 style, with ``_``) language tag.
-    """
-    parts = tag.strip().replace("_", "-").split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        if len(part) == 2 and part.isalpha():
-            out.append(part.upper())
-        elif len(part) == 4 and part.isalpha():
-            out.append(part.title())
-        else:
-            out.append(part.lower())
-    return "-".join(out)
-
-
-def text_hash(text: str) -> int:
-    """A signed 64-bit hash of the normalised text (stable across runs and machines).
-
-    Args:
-        text: A segment; it is normalised first.
-    """
-    return normalised_hash(normalise(text))
-
-
-def normalised_hash(normalised: str) -> int:
-    """:func:`text_hash` of a text already :func:`normalise`-d (saves normalising twice).
-
-    Args:
-        normalised: Output of :func:`normalise`.
-    """
-    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def index_words(normalised: str) -> set[str]:
-    """The distinct case-folded words of an already normalised text.
-
-    Args:
-        normalised: Output of :func:`normalise`.
-    """
-    return set(_WORD.findall(normalised.casefold()))
 
 
 def score(query: str, source: str) -> float:
@@ -94,6 +33,8 @@ def score(query: str, source: str) -> float:
         query: The segment looked up.
         source: A memory unit's source.
     """
+    from rapidfuzz import fuzz  # here, not above: a process that only imports never loads it
+
     return fuzz.ratio(normalise(query), normalise(source))
 
 
@@ -108,6 +49,9 @@ def explain(query: str, source: str) -> MatchExplanation:
         The explanation; ``missing`` lists words of the query absent from the source and
         ``extra`` words of the source absent from the query, in text order.
     """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel, Levenshtein
+
     q, s = normalise(query), normalise(source)
     q_tokens, s_tokens = _TOKEN.findall(q), _TOKEN.findall(s)
     missing: list[str] = []
@@ -158,6 +102,8 @@ def rescore(
     Returns:
         (unit id, score, normalised source) of the best matches, best first, ties by id.
     """
+    from rapidfuzz import fuzz
+
     count = max(first, limit)
     choices = sources([unit_id for unit_id, _ in ranked[:count]])
     scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
@@ -171,6 +117,8 @@ def rescore(
         if more:
             extra = sources(more)
             choices.update(extra)
-            scores.update((unit_id, fuzz.ratio(query, source)) for unit_id, source in extra.items())
+            # a unit under the current limit-th best score cannot enter the top: rapidfuzz
+            # stops early on it (and returns 0), which changes no answer
+            scores.update((unit_id, fuzz.ratio(query, source, score_cutoff=needed)) for unit_id, source in extra.items())
     best = sorted((-score, unit_id) for unit_id, score in scores.items() if score >= threshold)[:limit]
     return [(unit_id, -negative, choices[unit_id]) for negative, unit_id in best]

@@ -36,8 +36,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from mtfix.core.matching import canonical_language
 from mtfix.core.models import TmUnit, language_matches
+from mtfix.core.normal import canonical_language
 from mtfix.errors import FormatError
 
 _PLACEHOLDER = re.compile(r"<(/?)([gxh])(\d+)(/?)>")
@@ -46,8 +46,10 @@ _DATE_ATTRS = ("creationdate", "changedate")
 _XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 _XML_LANG = _XML_NS + "lang"
 _TU_OWN_ATTRS = frozenset({"srclang", "usagecount", "creationdate", "changedate"})
+_LANG_ONLY = [_XML_LANG]
 
 
+@functools.lru_cache(maxsize=4096)  # a memory's units share few dates
 def tmx_date_to_iso(value: str) -> str:
     """``20020523T091200Z`` -> ``2002-05-23T09:12:00Z``; anything else is kept as it is."""
     if len(value) == 16 and value[8] == "T" and value[15] == "Z" and value[:8].isdigit():
@@ -186,6 +188,18 @@ class _Reader:
         self.now = now_iso()
 
     def units(self, tu) -> list[TmUnit]:
+        """The units of one ``<tu>``."""
+        return [TmUnit(*fields) for fields in self.fields(tu)]
+
+    def fields(self, tu) -> list[tuple]:
+        """The units of one ``<tu>`` as tuples of :class:`TmUnit`'s fields, in order.
+
+        Bulk imports take these, not units: building a frozen dataclass costs more than
+        reading its XML. The commonest shape of ``<tu>`` takes a shorter path.
+        """
+        plain = self._plain(tu)
+        if plain is not None:
+            return plain
         path = self.path
         attrs = tu.attrib
         notes: list[str] = []
@@ -240,7 +254,7 @@ class _Reader:
                 if variant.codes:
                     extra[side + "_codes"] = variant.codes
             out.append(
-                TmUnit(
+                (
                     source.text,
                     target.text,
                     source.language,
@@ -257,6 +271,43 @@ class _Reader:
             )
         return out
 
+
+    def _plain(self, tu) -> list[tuple] | None:
+        """:meth:`fields` of a ``<tu>`` of two variants with only ``xml:lang`` and a ``<seg>``
+        of plain text each, and no notes or properties (None for any other shape).
+
+        The answer is the one the general path would give; it only skips its bookkeeping.
+        """
+        if self.want_source or self.want_target or len(tu) != 2:
+            return None
+        variants = []
+        for tuv in tu:
+            if tuv.tag != "tuv" or len(tuv) != 1 or tuv.keys() != _LANG_ONLY:
+                return None
+            language = tuv.get(_XML_LANG)
+            seg = tuv[0]
+            if not language or seg.tag != "seg" or len(seg):
+                return None
+            variants.append((_language(language), seg.text or ""))
+        if not _TU_OWN_ATTRS.issuperset(tu.keys()):
+            return None
+        attrs = tu.attrib
+        (first_language, first_text), (second_language, second_text) = variants
+        srclang = attrs.get("srclang") or self.header_srclang or first_language
+        srclang = first_language if srclang == "*all*" else _language(srclang)
+        wanted = srclang.lower()
+        if first_language.lower() == wanted:
+            source, source_language, target, target_language = first_text, first_language, second_text, second_language
+        elif second_language.lower() == wanted:
+            source, source_language, target, target_language = second_text, second_language, first_text, first_language
+        else:
+            return None
+        created = attrs.get("creationdate")
+        changed = attrs.get("changedate")
+        created = tmx_date_to_iso(created) if created else ""
+        changed = tmx_date_to_iso(changed) if changed else ""
+        return [(source, target, source_language, target_language, self.path, created or changed or self.now,
+                 changed or created or self.now, _int(attrs.get("usagecount")), (), (), None, {})]
 
 def _pick_source(variants: list[_Variant], srclang: str) -> _Variant | None:
     wanted = srclang.lower()
@@ -311,6 +362,21 @@ def read_tmx(
         FormatError: The file is not well-formed XML, is not TMX, or uses entities;
             the error names the file and line.
     """
+    for fields in read_tmx_fields(path, source_language=source_language, target_language=target_language):
+        yield TmUnit(*fields)
+
+
+def read_tmx_fields(
+    path: str | Path | BinaryIO,
+    *,
+    source_language: str | None = None,
+    target_language: str | None = None,
+) -> Iterator[tuple]:
+    """:func:`read_tmx`, each unit as the tuple of its :class:`TmUnit` fields (for bulk imports).
+
+    ``TmUnit(*fields)`` is the unit :func:`read_tmx` yields; the tuple costs less to build
+    and to send to another process.
+    """
     name = str(getattr(path, "name", "<stream>")) if hasattr(path, "read") else str(path)
     if not hasattr(path, "read") and not Path(path).is_file():
         raise FormatError("memory file not found", name)
@@ -333,7 +399,7 @@ def read_tmx(
             tag = element.tag
             if tag == "tu":
                 if event == "end":
-                    yield from reader.units(element)
+                    yield from reader.fields(element)
                     element.clear()
                     parent = element.getparent()
                     if parent is not None:  # drop finished units: memory stays flat

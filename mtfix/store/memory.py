@@ -9,7 +9,9 @@ Usage::
 
 API:
     - :meth:`TranslationMemory.add` one unit; :meth:`~TranslationMemory.import_units` many,
-      in one transaction (a failing iterator imports nothing).
+      in one transaction (a failing iterator imports nothing); :meth:`~TranslationMemory.import_tmx`
+      a TMX file, the same way, reading it in a second process when a core is free
+      (:mod:`.tm_import`, :mod:`.tm_rows`).
     - :meth:`~TranslationMemory.exact`: units whose normalised source is identical (hash).
     - :meth:`~TranslationMemory.fuzzy`: the top ``limit`` units scoring ``threshold`` or
       more, found through the persisted word index (:mod:`.tm_index`) and scored with
@@ -28,29 +30,34 @@ source and languages instead of adding an alternative translation.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+import numpy as np
 
 from mtfix.core.matching import (
     canonical_language,
     explain,
-    index_words,
     normalise,
-    normalised_hash,
     rescore,
     text_hash,
 )
 from mtfix.core.models import TmMatch, TmUnit, language_matches
-from mtfix.store import tm_index
+from mtfix.store import tm_import, tm_index, tm_rows
 from mtfix.store.db import Database
 from mtfix.store.memory_base import MemoryBackend
+from mtfix.store.tm_rows import unit_fields
 
 DEFAULT_THRESHOLD = 70.0
-IMPORT_BATCH = 5_000
+
+CHILD_BYTES = 4_000_000
+"""TMX files this large (about 10,000 units) or larger are read in a second process: below,
+starting it costs more than it saves."""
 
 _COLUMNS = (
     "id, source, target, source_language, target_language, origin, created, changed, "
@@ -65,10 +72,13 @@ class ImportResult:
     Attributes:
         added: Units added.
         merged: Units identical to stored ones, merged into them.
+        reader_peak_mb: The peak memory of the process that read the file, when it was
+            read in a second one (:meth:`TranslationMemory.import_tmx`); else 0.
     """
 
     added: int
     merged: int
+    reader_peak_mb: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +177,50 @@ class TranslationMemory(MemoryBackend):
             progress: Called with the number of units read so far, every few thousand.
         """
         with self.db.write() as conn:
-            return _import(conn, units, progress)
+            return _import(conn, tm_import.prepare(map(unit_fields, units), now_iso()), progress)
+
+    def import_tmx(
+        self,
+        source: str | Path | BinaryIO,
+        *,
+        source_language: str | None = None,
+        target_language: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        in_child: bool | None = None,
+    ) -> ImportResult:
+        """Import a TMX file in one transaction: all its units, or none if it is broken.
+
+        The same as ``import_units(read_tmx(source, ...))``, faster: a large file is read
+        and prepared in a second process while this one writes (:mod:`.tm_import`).
+
+        Args:
+            source: The file, or an open binary stream.
+            source_language: Import only units with this source language.
+            target_language: Import only translations into this language.
+            progress: Called with the number of units read so far, every few thousand.
+            in_child: Read in a second process (default: when the file is a path of
+                :data:`CHILD_BYTES` or more and a core is free, :func:`.tm_import.spare_core`).
+
+        Raises:
+            FormatError: The file is not a TMX file or is broken; the error names the line.
+        """
+        if in_child is None:
+            in_child = (not hasattr(source, "read") and Path(source).is_file()
+                        and Path(source).stat().st_size >= CHILD_BYTES and tm_import.spare_core())
+        now = now_iso()
+        if in_child:
+            batches = tm_import.TmxBatches(source, now=now, source_language=source_language,
+                                           target_language=target_language)
+        else:
+            from mtfix.formats.tmx import read_tmx_fields
+
+            batches = tm_import.prepare(read_tmx_fields(source, source_language=source_language,
+                                                        target_language=target_language), now)
+        with self.db.write() as conn:
+            result = _import(conn, batches, progress)
+        if in_child:
+            return dataclasses.replace(result, reader_peak_mb=batches.reader_peak_mb)
+        return result
 
     def delete(self, unit_id: int) -> bool:
         """Remove one unit; returns whether it existed."""
@@ -349,6 +402,9 @@ def _sources(conn, ids, source_language, target_language) -> dict[int, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
+    if not source_language and not target_language:
+        return {unit_id: normalise(source)
+                for unit_id, source in conn.execute(f"SELECT id, source FROM tm_units WHERE id IN ({marks})", ids)}
     choices = {}
     for unit_id, source, source_lang, target_lang in conn.execute(
         f"SELECT id, source, source_language, target_language FROM tm_units WHERE id IN ({marks})", ids
@@ -379,33 +435,17 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     ranked, slack = tm_index.candidates(conn, query, threshold=threshold, limit=RESCORED_MAX)
     best = rescore(query, ranked, slack, lambda ids: _sources(conn, ids, source_language, target_language),
                    threshold=threshold, limit=limit, first=RESCORED, most=RESCORED_MAX)
-    matches = []
-    for unit_id, found, source in best:
-        unit = _get(conn, unit_id)
-        matches.append(TmMatch(unit, round(found, 2), explain(text, unit.source), exact=source == query))
-    return matches
+    if not best:
+        return []
+    marks = ",".join("?" * len(best))
+    units = {row[0]: _unit_from_row(row) for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM tm_units WHERE id IN ({marks})", [unit_id for unit_id, _, _ in best])}
+    return [TmMatch(units[unit_id], round(found, 2), explain(text, units[unit_id].source), exact=source == query)
+            for unit_id, found, source in best]
 
 
-def _row_values(unit: TmUnit, unit_id: int | None = None, source_hash: int | None = None) -> tuple:
-    extra = json.dumps(unit.extra, ensure_ascii=False, separators=(",", ":")) if unit.extra else "{}"
-    notes = json.dumps(list(unit.notes), ensure_ascii=False) if unit.notes else "[]"
-    properties = json.dumps([list(p) for p in unit.properties], ensure_ascii=False) if unit.properties else "[]"
-    created = unit.created or now_iso()
-    return (
-        unit_id,
-        unit.source,
-        unit.target,
-        canonical_language(unit.source_language),
-        canonical_language(unit.target_language),
-        text_hash(unit.source) if source_hash is None else source_hash,
-        unit.origin,
-        created,
-        unit.changed or created,
-        unit.usage_count,
-        notes,
-        properties,
-        extra,
-    )
+def _row_values(unit: TmUnit, unit_id: int | None = None) -> tuple:
+    return (unit_id, *tm_rows.row_values(unit_fields(unit), text_hash(unit.source), now_iso()))
 
 
 _INSERT = (
@@ -441,39 +481,58 @@ def _add(conn, unit: TmUnit) -> int:
     return unit_id
 
 
-def _import(conn, units: Iterable[TmUnit], progress) -> ImportResult:
+def _import(conn, batches: Iterable[tm_import.UnitBatch], progress) -> ImportResult:
     was_empty = conn.execute("SELECT 1 FROM tm_units LIMIT 1").fetchone() is None
     next_id = conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0] + 1
+    deferred = _drop_indexes(conn) if was_empty else []
     builder = tm_index.IndexBuilder(conn)
-    batch: list[tuple] = []
-    added = merged = read = 0
-    for unit in units:
-        read += 1
-        source = normalise(unit.source)
-        values = _row_values(unit, next_id, normalised_hash(source))
-        if not was_empty:
-            existing = _find_identical(conn, values)
-            if existing:
-                _merge(conn, existing, values)
-                merged += 1
-                continue
-        batch.append(values)
-        builder.add(next_id, len(source), index_words(source))
-        next_id += 1
-        if len(batch) >= IMPORT_BATCH:
-            conn.executemany(_INSERT, batch)
-            added += len(batch)
-            batch.clear()
-            if progress:
-                progress(read)
-    if batch:
-        conn.executemany(_INSERT, batch)
-        added += len(batch)
+    added = merged = 0
+    for batch in batches:
+        if was_empty:
+            ids = range(next_id, next_id + len(batch.rows))
+            new = [(unit_id, *row) for unit_id, row in zip(ids, batch.rows)]
+            numbers = np.arange(next_id, next_id + len(new), dtype=np.int64)
+        else:
+            new = []
+            numbers = np.full(len(batch.rows), -1, dtype=np.int64)
+            for place, row in enumerate(batch.rows):
+                values = (next_id + len(new), *row)
+                existing = _find_identical(conn, values)
+                if existing:
+                    _merge(conn, existing, values)
+                    merged += 1
+                else:
+                    numbers[place] = values[0]
+                    new.append(values)
+        conn.executemany(_INSERT, new)
+        builder.add_batch(numbers, batch.lengths, batch.words, batch.word_numbers, batch.unit_numbers)
+        next_id += len(new)
+        added += len(new)
+        if progress:
+            progress(batch.read)
     builder.flush()
+    for sql in deferred:
+        conn.execute(sql)
     tm_index.fold_new_postings(conn)
-    if progress:
-        progress(read)
     return ImportResult(added, merged)
+
+
+_DEFERRED_INDEXES = ("tm_units_by_hash", "tm_postings_by_word")
+"""Indexes an import into an empty memory builds once at the end, from sorted data, rather
+than row by row at random places (inside the import's transaction, so a failed import
+leaves them as they were)."""
+
+
+def _drop_indexes(conn) -> list[str]:
+    """Drop the deferred indexes of an empty memory; returns the SQL that creates them again."""
+    if conn.execute("SELECT 1 FROM tm_postings LIMIT 1").fetchone() is not None:
+        return []
+    marks = ",".join("?" * len(_DEFERRED_INDEXES))
+    found = conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ({marks})",
+                         _DEFERRED_INDEXES).fetchall()
+    for name, _ in found:
+        conn.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in found]
 
 
 def record_confirmation(

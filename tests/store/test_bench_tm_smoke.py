@@ -24,3 +24,6 @@ def test_quick_run_prints_latency_recall_and_ratios(capsys):
     assert ours and float(ours.group(1)) >= 0.9
     assert re.search(r"^\s*1,500\s+brute\s", out, re.MULTILINE)
     assert re.search(r"^\s*1,500\s+[\d.]+\s+[\d.]+\s+\d+\s+[\d,]+", out, re.MULTILINE)
+    # import throughput beside the standard library's parse-only rate, with their ratio
+    assert re.search(r"^\s*1,500\s+[\d,]+\s+[\d,]+\s+[\d.]+\s+[\d,]+\s+[\d.]+\s+\d+\s+\d+\s+\d+$",
+                     out.split("iterparse")[-1], re.MULTILINE)

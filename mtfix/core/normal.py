@@ -1,0 +1,73 @@
+"""What "the same text" means for the memory: normalising, hashing, indexed words, language tags.
+
+Standard library only, so that a process that only reads files (the TMX reader of a bulk
+import, :mod:`mtfix.store.tm_rows`) loads no more than it needs. :mod:`mtfix.core.matching`
+re-exports every name here.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+")
+
+
+def normalise(text: str) -> str:
+    """The form in which two segments are compared: NFC, single spaces, stripped.
+
+    Args:
+        text: A segment.
+    """
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):  # ASCII is always NFC
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=1024)
+def canonical_language(tag: str) -> str:
+    """A language tag in its usual case: "eN-uS" -> "en-US", "zh-hant-tw" -> "zh-Hant-TW".
+
+    Args:
+        tag: A BCP 47 (or TMX 1.1 style, with ``_``) language tag.
+    """
+    parts = tag.strip().replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
+def text_hash(text: str) -> int:
+    """A signed 64-bit hash of the normalised text (stable across runs and machines).
+
+    Args:
+        text: A segment; it is normalised first.
+    """
+    return normalised_hash(normalise(text))
+
+
+def normalised_hash(normalised: str) -> int:
+    """:func:`text_hash` of a text already :func:`normalise`-d (saves normalising twice).
+
+    Args:
+        normalised: Output of :func:`normalise`.
+    """
+    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def index_words(normalised: str) -> set[str]:
+    """The distinct case-folded words of an already normalised text.
+
+    Args:
+        normalised: Output of :func:`normalise`.
+    """
+    return set(_WORD.findall(normalised.casefold()))
