@@ -178,3 +178,39 @@ def test_a_second_process_is_used_only_when_a_core_is_free(monkeypatch):
     assert not tm_import.spare_core()
     monkeypatch.setattr(tm_import.os, "getloadavg", lambda: (0.4, 1.0, 1.0))
     assert tm_import.spare_core()
+
+
+class _Stop(Exception):
+    """The user stopped the import."""
+
+
+@pytest.mark.parametrize("as_stream", [False, True], ids=["path", "stream"])
+def test_an_import_stopped_part_way_stores_nothing_and_stops_the_reading_process(tmp_path, monkeypatch, as_stream):
+    """Stopping in the middle (Ctrl-C, an error in the caller) leaves no reader running and no unit stored."""
+    children = []
+    popen = tm_import.subprocess.Popen
+
+    def remember(*args, **kwargs):
+        child = popen(*args, **kwargs)
+        children.append(child)
+        return child
+
+    monkeypatch.setattr(tm_import.subprocess, "Popen", remember)
+    path = tmp_path / "big.tmx"
+    path.write_text(HEAD + "".join(TU.format(f"unit {n}") for n in range(40000)) + "</body></tmx>\n",
+                    encoding="utf-8")
+
+    def stop(read: int) -> None:
+        raise _Stop
+
+    with TranslationMemory(tmp_path / "tm.mtfix") as tm:
+        with pytest.raises(_Stop):
+            if as_stream:
+                with open(path, "rb") as stream:
+                    tm.import_tmx(stream, in_child=True, progress=stop)
+            else:
+                tm.import_tmx(path, in_child=True, progress=stop)
+        assert len(tm) == 0
+        assert tm.import_tmx(path, in_child=True).added == 40000  # the memory is still usable
+    [child, _] = children
+    assert child.poll() is not None  # stopped and reaped, not left reading
