@@ -9,7 +9,8 @@ with one, so the bytes around any match can be read without bounds checks.
 
 Most MT segments are printable ASCII: for them folding is lowering, a byte
 offset is a character offset, and nothing else is kept. Only the others carry
-a :class:`~mtfix.core.normalize.Folded` map and a byte-to-character table.
+a :class:`~mtfix.core.normalize.Folded` map, and their byte offsets are turned
+into character offsets when asked.
 """
 
 from __future__ import annotations
@@ -88,13 +89,6 @@ class JoinedText:
         self.starts = starts
         self.folds = folds
         self._non_ascii = {number for number, folded in folds.items() if not folded.text.isascii()}
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def segment_of(self, offset: int) -> int:
-        """The number of the segment that byte ``offset`` of ``data`` belongs to."""
-        return bisect_right(self.starts, offset) - 1
 
     def folded(self, number: int) -> Folded:
         """Segment ``number`` folded for matching."""

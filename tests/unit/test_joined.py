@@ -17,7 +17,6 @@ def test_each_segment_is_its_folded_text_between_separators():
         start, end = joined.starts[number], joined.starts[number + 1] - 1
         assert joined.data[start:end].decode("utf-8") == fold(text).text
         assert joined.data[start - 1 : start] == b"\x00" and joined.data[end : end + 1] == b"\x00"
-        assert joined.segment_of(start) == number
 
 
 def test_only_segments_that_need_more_than_lowering_keep_a_fold():
