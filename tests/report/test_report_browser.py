@@ -25,7 +25,13 @@ from mtfix.workflow import open_for_review
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+
+
+@pytest.fixture(autouse=True)
+def _needs_chromium():
+    """A missing browser is a failure that says what to install, not a skip that hides the test."""
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run does)")
 
 GLOSSARY = Glossary(concepts=(
     Concept("dut", (Term("Dalian University of Technology"),
