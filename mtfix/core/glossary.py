@@ -248,16 +248,13 @@ class FixEngine:
                 again.add(number)
                 skip = True
                 continue
-            after = fixes_to[i]
-            if after is None:
+            if fixes_to[i] is None:
                 continue
             start, end = s - base, e - base
             if folded is not None:
                 start, end = folded.span(char_offset(number, start), char_offset(number, end))
             before = text[start:end]
-            # Most replacements keep their own case: only these need a look.
-            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
-                after = match_case(i, before, text, start)
+            after = match_case(i, before, text, start)
             if after != before:
                 rule, applied, note = about[i]
                 if closer[i]:
@@ -365,7 +362,7 @@ class FixEngine:
         fixes: list[Fix] = []
         folded = joined.folds.get(number)
         span = folded.span if folded is not None else None
-        entries, fixes_to = self.entries, self._fixes_to
+        entries = self.entries
         for index, start, end, fixable in occurrences:
             if span is not None:
                 start, end = span(start, end)
@@ -373,10 +370,7 @@ class FixEngine:
             if not fixable:
                 continue
             before = text[start:end]
-            after = fixes_to[index]
-            # Most replacements keep their own case: only these need a look.
-            if before.isupper() or not before.isascii() or (before[:1].isupper() and after[:1].islower()):
-                after = self._match_case(index, before, text, start)
+            after = self._match_case(index, before, text, start)
             if after != before:
                 entry = entries[index]
                 term = entry.term
