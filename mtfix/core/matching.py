@@ -83,9 +83,9 @@ def rescore(
     """Score index candidates with rapidfuzz, widening the search while it can matter.
 
     The ``first`` best-estimated candidates are scored; then every further one
-    whose estimate, plus the largest gap seen between score and estimate and the
-    ``slack`` of words the index skipped, could still enter the top ``limit``
-    (at most ``most`` candidates in all). A measured rule, not a proof: recall is
+    whose estimate, plus the ``slack`` of words the index skipped and the largest
+    gap seen between a score and the estimate counting every shared word, could
+    still enter the top ``limit`` (at most ``most`` candidates in all). A measured rule, not a proof: recall is
     judged by the benchmark. It depends only on the data, so every backend that
     ranks the same candidates gives the same answer on every run.
 
@@ -108,8 +108,15 @@ def rescore(
     choices = sources([unit_id for unit_id, _ in ranked[:count]])
     scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
     if len(ranked) > count and scores:
-        estimates = dict(ranked[:count])
-        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
+        # The gap is measured against the estimate over *every* shared word, not
+        # the index's: what the index skipped is ``slack``, added below, and must
+        # not be counted twice (it was, and widened most searches to the cap).
+        words = index_words(query)
+        length = len(query)
+        gap = max(
+            score - 200.0 * sum(map(len, words.intersection(index_words(choices[unit_id])))) / (length + len(choices[unit_id]))
+            for unit_id, score in scores.items()
+        )
         good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
         needed = good[limit - 1] if len(good) >= limit else threshold
         cut = needed - gap - slack - 1.0

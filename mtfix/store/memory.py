@@ -423,8 +423,8 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     The index's estimate of a unit's score is low by a fairly steady amount (the spaces and
     punctuation it does not count), plus up to ``slack`` when it skipped frequent words. So
     after scoring the :data:`RESCORED` best estimated units, the largest gap seen between
-    real score and estimate, plus ``slack`` and a point, is taken as the most any other unit
-    can gain over its estimate; those that could then still enter the top ``limit`` are
+    real score and the estimate over every shared word, plus ``slack`` and a point, is taken
+    as the most any other unit can gain over its estimate; those that could then still enter the top ``limit`` are
     scored too (at most :data:`RESCORED_MAX` in all). This is a measured rule, not a proof:
     the benchmark's recall (0.994 at 1M units) is what it is judged by. Every step depends
     only on the data, so the answer is the same on every run.

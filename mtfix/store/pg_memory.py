@@ -817,8 +817,8 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     """The SQLite memory's fuzzy lookup (:func:`mtfix.store.memory._fuzzy`) on the server.
 
     The :data:`~mtfix.store.memory.RESCORED` best estimated units are scored with rapidfuzz;
-    then every further one whose estimate, plus the largest gap seen between score and
-    estimate and the slack of skipped words, could still enter the top ``limit``.
+    then every further one that could still enter the top ``limit``, as
+    :func:`~mtfix.core.matching.rescore` decides.
     """
     query = normalise(text)
     if not query or limit <= 0:
