@@ -108,18 +108,22 @@ def rescore(
     choices = sources([unit_id for unit_id, _ in ranked[:count]])
     scores = {unit_id: fuzz.ratio(query, source) for unit_id, source in choices.items()}
     if len(ranked) > count and scores:
-        # The gap is measured against the estimate over *every* shared word, not
-        # the index's: what the index skipped is ``slack``, added below, and must
-        # not be counted twice (it was, and widened most searches to the cap).
-        words = index_words(query)
-        length = len(query)
-        gap = max(
-            score - 200.0 * sum(map(len, words.intersection(index_words(choices[unit_id])))) / (length + len(choices[unit_id]))
-            for unit_id, score in scores.items()
-        )
+        estimates = dict(ranked[:count])
+        gap = max(score - estimates[unit_id] for unit_id, score in scores.items())
         good = sorted((s for s in scores.values() if s >= threshold), reverse=True)
         needed = good[limit - 1] if len(good) >= limit else threshold
         cut = needed - gap - slack - 1.0
+        if slack and ranked[count][1] >= cut:
+            # That gap counts the words the index skipped, which ``slack`` counts
+            # again. Before widening, measure it against the estimate over every
+            # shared word: a closer cut that reads far fewer units at 100k.
+            words = index_words(query)
+            gap = max(
+                score - 200.0 * sum(map(len, words.intersection(index_words(choices[unit_id]))))
+                / (len(query) + len(choices[unit_id]))
+                for unit_id, score in scores.items()
+            )
+            cut = needed - gap - slack - 1.0
         more = [unit_id for unit_id, estimate in ranked[count:most] if estimate >= cut]
         if more:
             extra = sources(more)
