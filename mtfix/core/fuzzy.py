@@ -51,6 +51,7 @@ _MIN_TERM_LENGTH = 10
 _MIN_WORD_SIMILARITY = 0.75
 _MAX_SHARED = 2
 _MIN_TYPO_LENGTH = 5
+_NO_RANK = (0.0, 0.0, 0)
 # Every ASCII byte that is not part of a word, as a space; other bytes as they are.
 _SPACE_FOR_NON_WORD = bytes(
     b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
@@ -118,9 +119,10 @@ class NearMissFinder:
         for number, anchor in enumerate(self._anchors):
             for key, pairs in guarded.get(anchor, {}).items():
                 self._guard_keys.setdefault(key, {})[number] = pairs
-        # Per word of the text: the terms it lets each shared anchor stand for.
-        self._guards_of: dict[str, dict[int, dict[tuple[int, int], None]]] = {}
+        # Per word of the text: the shared anchors it lets stand for a term.
+        self._guards_of: dict[str, set[int]] = {}
         self._guard_words: set[str] = set()
+        self._guard_pairs: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (word, anchor): (term, offset)s
         self._closeness: dict[tuple[str, str], bool] = {}
         # Anchors are whole words: looked for with a space on each side in a
         # text whose non-word characters are spaces, so a hit inside a longer
@@ -199,18 +201,10 @@ class NearMissFinder:
             for anchor, start, end in self._automaton.find_matches_as_indexes(spaced, overlapping=True)
         ]
 
-    def _guards(self, word: str) -> dict[int, dict[tuple[int, int], None]]:
-        """The (term, offset) pairs ``word`` lets each shared anchor stand for, by anchor."""
-        found: dict[int, dict[tuple[int, int], None]] = {}
-        for key in _one_edit_keys(word):
-            by_anchor = self._guard_keys.get(key)
-            if by_anchor:
-                for anchor, pairs in by_anchor.items():
-                    mine = found.get(anchor)
-                    if mine is None:
-                        found[anchor] = dict.fromkeys(pairs)
-                    else:
-                        mine.update(dict.fromkeys(pairs))
+    def _guards(self, word: str) -> set[int]:
+        """The shared anchors ``word`` lets stand for a term (it is within one edit of a guard)."""
+        guard_keys = self._guard_keys
+        found = set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys])
         self._guards_of[word] = found
         if found:
             self._guard_words.add(word)
@@ -263,7 +257,11 @@ class NearMissFinder:
                 return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
         word_at = {start: i for i, (start, _, _) in enumerate(words)}
-        best: dict[tuple[int, int], tuple[float, TermEntry]] = {}
+        # Per span: (score, closeness, -term number). A spelling that scores the
+        # same against two names goes to the one it is fewer edits from (a swap
+        # of two letters is one edit), then to the one first in the glossary: the
+        # same fix on every run, whatever order the candidates came in.
+        best: dict[tuple[int, int], tuple[float, float, int]] = {}
         tried: set[tuple[int, int]] = set()
         for anchor, start, end in hits:
             position = word_at.get(start)
@@ -279,11 +277,14 @@ class NearMissFinder:
                 found = self._best_window(words, position, offset, number, folded.text)
                 if found is not None:
                     span, score = found
-                    if score > best.get(span, (0.0,))[0]:
-                        best[span] = (score, self._terms[number][0])
+                    rank = (score, OSA.normalized_similarity(folded.text[span[0] : span[1]],
+                                                             self._terms[number][0].key), -number)
+                    if rank > best.get(span, _NO_RANK):
+                        best[span] = rank
         fixes: list[Fix] = []
         taken = list(occupied)
-        for (fstart, fend), (score, entry) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        for (fstart, fend), (score, _, negative) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            entry = self._terms[-negative][0]
             start, end = folded.span(fstart, fend)
             if any(start < b and a < end for a, b in taken):
                 continue
@@ -303,16 +304,21 @@ class NearMissFinder:
         words around the anchor.
         """
         reach = self._reach[anchor]
-        guards_of = self._guards_of
+        guards_of, guard_keys = self._guards_of, self._guard_keys
         found: dict[tuple[int, int], None] = {}
         for _, _, word in words[max(0, position - reach) : position + reach + 1]:
             guards = guards_of.get(word)
             if guards is None:
                 guards = self._guards(word)
-            pairs = guards.get(anchor)
-            if pairs:
-                found.update(pairs)
-        return list(found)
+            if anchor in guards:
+                pairs = self._guard_pairs.get((word, anchor))
+                if pairs is None:
+                    if len(self._guard_pairs) >= _MAX_MEMO:
+                        self._guard_pairs.clear()
+                    pairs = self._guard_pairs[word, anchor] = list(dict.fromkeys(itertools.chain.from_iterable(
+                        guard_keys[key].get(anchor, ()) for key in _one_edit_keys(word) if key in guard_keys)))
+                found.update(dict.fromkeys(pairs))
+        return sorted(found)  # in glossary order, not the order the words' keys came in
 
     def _close(self, word: str, other: str) -> bool:
         """``_has_close(word, [other])``: lengths first, then a remembered OSA."""

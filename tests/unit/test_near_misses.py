@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from mtfix.core.glossary import FixEngine
@@ -118,3 +123,52 @@ def test_dropped_letter_in_a_five_letter_word_is_a_near_miss():
     assert fuzzy("the Jingjiang Stdy Fund Commission", engine) == [
         ("Jingjiang Stdy Fund Commission", "Jingjiang Study Fund Commission")
     ]
+
+
+
+def _plans(*names: str) -> Glossary:
+    """Language plans of these names, first to last, among others that share the words."""
+    return Glossary(tuple(
+        Concept(name.lower(), (Term(f"{name} Language Plan", P), Term(f"{name} Language Programme", D)))
+        for name in (*names, "Dalian", "Harbin", "Wuhan")
+    ))
+
+
+TIES = {
+    # "Xinghsen" scores as high against Xingchen as against Xingshen, but is one swap from Xingshen.
+    "swap": ("the Xinghsen Language Plan.", ("Xingchen", "Xingshen")),
+    "swap, other order": ("the Xinghsen Language Plan.", ("Xingshen", "Xingchen")),
+    # "Xingchan" is one letter from each name: the first in the glossary.
+    "even": ("the Xingchan Language Plan.", ("Xingchen", "Xingshan")),
+    "even, other order": ("the Xingchan Language Plan.", ("Xingshan", "Xingchen")),
+}
+
+
+@pytest.fixture(scope="module")
+def tie_breaks() -> set[str]:
+    """The suggestions for every case of :data:`TIES`, from runs under six hash seeds.
+
+    Candidates reach the finder in an order that depends on the hash seed: a tie
+    broken by that order would give different fixes on different runs.
+    """
+    script = (
+        "from tests.unit.test_near_misses import FixEngine, TIES, _plans, fuzzy\n"
+        "print({case: fuzzy(text, FixEngine(_plans(*names), near_misses=True))"
+        " for case, (text, names) in TIES.items()})"
+    )
+    root = Path(__file__).resolve().parents[2]
+    return {
+        subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+        for seed in range(6)
+    }
+
+
+def test_a_spelling_close_to_two_names_goes_to_the_one_fewer_edits_away_then_the_first(tie_breaks):
+    swap = [("Xinghsen Language Plan", "Xingshen Language Plan")]
+    assert tie_breaks == {repr({
+        "swap": swap,
+        "swap, other order": swap,
+        "even": [("Xingchan Language Plan", "Xingchen Language Plan")],
+        "even, other order": [("Xingchan Language Plan", "Xingshan Language Plan")],
+    })}
