@@ -110,7 +110,7 @@ class NearMissFinder:
                 for variant in _one_edit_keys(others[0]):
                     index.setdefault(variant, []).append((number, words.index(anchor)))
                 reach[anchor] = max(reach.get(anchor, 0), len(words) + 1)
-        self._anchors = list(by_anchor.keys() | guarded.keys())
+        self._anchors = sorted(by_anchor.keys() | guarded.keys())  # the same numbers on every run
         self._by_anchor = [by_anchor.get(a, []) for a in self._anchors]
         self._reach = [reach.get(a, 0) for a in self._anchors]
         self._is_guarded = [a in guarded for a in self._anchors]
