@@ -70,20 +70,14 @@ class UnitBatch(NamedTuple):
 
 
 def numbered(batch: tm_rows.RawBatch) -> UnitBatch:
-    """Number a batch's words; each unit's distinct words, as :func:`~mtfix.core.normal.index_words`."""
-    tokens = batch.words.split()
-    vocabulary = dict.fromkeys(tokens)
-    vocabulary.pop(tm_rows.BREAK, None)
-    numbers = {tm_rows.BREAK: 0}
-    numbers.update(zip(vocabulary, range(1, len(vocabulary) + 1)))
-    codes = np.fromiter(map(numbers.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-    del tokens
+    """Each unit's distinct words, as :func:`~mtfix.core.normal.index_words`, from a batch's word codes."""
+    codes = np.frombuffer(batch.codes, dtype=np.uint32).astype(np.int64)
     breaks = codes == 0
     keys = (np.cumsum(breaks) << 32) | codes
     keys = np.sort(keys[~breaks])
     if len(keys):
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    return UnitBatch(batch.rows, np.asarray(batch.lengths, dtype=np.int64), list(vocabulary),
+    return UnitBatch(batch.rows, np.asarray(batch.lengths, dtype=np.int64), batch.words,
                      (keys & 0xFFFFFFFF).astype(np.uint32), (keys >> 32).astype(np.uint32), batch.read)
 
 

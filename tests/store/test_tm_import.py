@@ -123,7 +123,7 @@ def test_words_of_a_batch_are_each_units_index_words(texts):
     """The bulk word split finds exactly :func:`index_words` of every text, ASCII or not."""
     normalised = [normalise(t) for t in texts]
     batch = tm_import.numbered(tm_rows.RawBatch([()] * len(texts), [len(t) for t in normalised],
-                                                tm_rows.words_of(normalised), len(texts)))
+                                                *tm_rows.number_words(normalised), len(texts)))
     found = [set() for _ in texts]
     for word, unit in zip(batch.word_numbers.tolist(), batch.unit_numbers.tolist(), strict=True):
         found[unit].add(batch.words[word - 1])
