@@ -392,11 +392,11 @@ def read_tmx_fields(
 # expression then reads a plain <tu> straight from the (checked) text. Whatever is not plain
 # is cut out whole and parsed by the standard library's ElementTree.
 
-_WS = "[ \\t\\n]*"
+_WS = "[ \\t\\n]*+"
 _PLAIN_TU = re.compile(
-    rf'{_WS}<tu((?:[ \t\n]+[A-Za-z_][\w.-]*="[^"<]*")*){_WS}>'
-    rf'{_WS}<tuv xml:lang="([^"<]*)"{_WS}>{_WS}<seg>([^<]*)</seg>{_WS}</tuv>'
-    rf'{_WS}<tuv xml:lang="([^"<]*)"{_WS}>{_WS}<seg>([^<]*)</seg>{_WS}</tuv>'
+    rf'{_WS}<tu((?:[ \t\n]+[A-Za-z_][\w.-]*+="[^"<]*+")*+){_WS}>'
+    rf'{_WS}<tuv xml:lang="([^"<]*+)"{_WS}>{_WS}<seg>([^<]*+)</seg>{_WS}</tuv>'
+    rf'{_WS}<tuv xml:lang="([^"<]*+)"{_WS}>{_WS}<seg>([^<]*+)</seg>{_WS}</tuv>'
     rf"{_WS}</tu>"
 )
 """A ``<tu>`` of two variants with only ``xml:lang`` and a ``<seg>`` of text each (the
@@ -457,6 +457,11 @@ def _attribute(raw: str) -> str:
     return _REFERENCE.sub(_reference, raw) if "&" in raw else raw
 
 
+def _lines(text: str) -> str:
+    """Text with its line ends as XML reads them: ``\\r\\n`` and ``\\r`` become ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def _sniff(head: bytes) -> tuple[str, int]:
     """The encoding of a file that starts with ``head`` and the length of its byte order mark."""
     if head.startswith(codecs.BOM_UTF8):
@@ -486,10 +491,13 @@ class _Scanner:
         self.open: list[tuple[str, str]] = []  # elements entered: (name, namespace declarations)
         self.declarations = ""  # the namespace declarations in scope
         self.root_at = -1  # where the root's start tag is in self.text, once expat has seen it
+        self.prolog = b""  # the bytes given to expat before it saw the root (when it is given bytes)
         self.started = False  # past the root's start tag
         self.finished = False  # past the root's end tag
         self.shapes: dict[tuple[str, str, str], tuple] = {}  # see _shape
-        parser = pyexpat.ParserCreate(namespace_separator="}")
+        # UTF-8 whatever the file declares: it is given the file's bytes only when they are UTF-8,
+        # else the text as decoded here (which expat takes as UTF-8)
+        parser = pyexpat.ParserCreate(encoding="utf-8", namespace_separator="}")
         parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
         parser.EntityDeclHandler = self._entity_declared
         parser.UnparsedEntityDeclHandler = self._unparsed_entity
@@ -514,8 +522,12 @@ class _Scanner:
         self.parser.StartElementHandler = None
         if name != "tmx":
             raise FormatError("not a TMX file: no <tmx> element", self.path, self.parser.CurrentLineNumber)
-        at = self.parser.CurrentByteIndex  # in UTF-8, from the start: self.text holds all read so far
-        self.root_at = at if self.text.isascii() else len(self.text.encode("utf-8")[:at].decode("utf-8"))
+        at = self.parser.CurrentByteIndex  # in the UTF-8 given to expat; self.text holds all read so far
+        if self.prolog:
+            self.root_at = len(_lines(self.prolog[:at].decode("utf-8")))
+            self.prolog = b""
+        else:
+            self.root_at = at if self.text.isascii() else len(self.text.encode("utf-8")[:at].decode("utf-8"))
 
     def _check(self, text: str, final: bool = False) -> None:
         try:
@@ -527,15 +539,18 @@ class _Scanner:
     # -- reading
 
     def run(self, stream: BinaryIO) -> Iterator[tuple]:
-        for text in self._decoded(stream):
+        for raw, text in self._decoded(stream):
             self.text += text
-            self._check(text)
+            if raw is not None and self.root_at < 0:
+                self.prolog += raw
+            self._check(text if raw is None else raw)
             yield from self._scan()
-        self._check("", final=True)
+        self._check(b"", final=True)
         yield from self._scan()
 
-    def _decoded(self, stream: BinaryIO) -> Iterator[str]:
-        """The file's text in pieces, line ends normalised (``\\r\\n`` and ``\\r`` to ``\\n``)."""
+    def _decoded(self, stream: BinaryIO) -> Iterator[tuple[bytes | None, str]]:
+        """The file's text in pieces, line ends normalised (``\\r\\n`` and ``\\r`` to ``\\n``),
+        each with its bytes if they are UTF-8 (expat reads those faster than the text)."""
         head = stream.read(CHUNK)
         encoding, bom = _sniff(head)
         try:
@@ -545,6 +560,7 @@ class _Scanner:
         except LookupError:
             raise FormatError(f"unknown encoding {encoding!r}", self.path, 1) from None
         decoder = info.incrementaldecoder("strict")
+        utf8 = info.name == "utf-8"
         data = head[bom:]
         held = ""  # a final "\r" waits: a "\n" may follow
         while True:
@@ -558,11 +574,10 @@ class _Scanner:
                                   self.decoded_lines + good.count("\n")) from None
             if "\r" in text:
                 held = "\r" if text.endswith("\r") and not final else ""
-                text = text[:-1] if held else text
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-            if text:
+                text = _lines(text[:-1] if held else text)
+            if text or data:
                 self.decoded_lines += text.count("\n")
-                yield text
+                yield (data if utf8 else None), text
             if final:
                 return
             data = stream.read(CHUNK)
@@ -588,35 +603,24 @@ class _Scanner:
         plain = _PLAIN_TU.match
         find = text.find
         token = _TOKEN.match
-        reader = self.reader
         shapes = self.shapes
         path = self.path
         while not self.finished:
             if not self.declarations:
-                match = plain(text, pos)
-                if match is not None:
-                    attrs, first_language, first_text, second_language, second_text = match.groups()
-                    try:
-                        known = shapes.get((attrs, first_language, second_language))
-                        if known is None:
-                            known = self._shape(attrs, first_language, second_language)
-                        if "&" in first_text:
-                            first_text = _text(first_text)
-                        if "&" in second_text:
-                            second_text = _text(second_text)
-                        shape = known[0]
-                        if shape is None:
-                            out += reader.plain(known[1], known[2], first_text, known[3], second_text)
-                        elif shape[0]:
-                            out.append((first_text, second_text, shape[1], shape[2], path, shape[3], shape[4],
-                                        shape[5], (), (), None, {}))
-                        else:
-                            out.append((second_text, first_text, shape[1], shape[2], path, shape[3], shape[4],
-                                        shape[5], (), (), None, {}))
-                    except _Unexpandable:  # ElementTree says what is wrong, and where
-                        self._slow(text, find("<", match.start()), match.end(), out)
+                while (match := plain(text, pos)) is not None:  # the commonest case, in short
                     pos = match.end()
-                    continue
+                    attrs, first_language, first_text, second_language, second_text = match.groups()
+                    known = shapes.get((attrs, first_language, second_language))
+                    if known is None or known[0] is None or "&" in first_text or "&" in second_text:
+                        self._plain(text, match, out)
+                    elif known[0][0]:
+                        shape = known[0]
+                        out.append((first_text, second_text, shape[1], shape[2], path, shape[3], shape[4],
+                                    shape[5], (), (), None, {}))
+                    else:
+                        shape = known[0]
+                        out.append((second_text, first_text, shape[1], shape[2], path, shape[3], shape[4],
+                                    shape[5], (), (), None, {}))
             start = find("<", pos)
             if start < 0:
                 pos = len(text)
@@ -651,6 +655,27 @@ class _Scanner:
         self.text = text[pos:] if not self.finished else ""
         if out:
             yield from out
+
+    def _plain(self, text: str, match: re.Match, out: list[tuple]) -> None:
+        """Read a ``<tu>`` matched by :data:`_PLAIN_TU` (see :meth:`_Reader.shape`)."""
+        attrs, first_language, first_text, second_language, second_text = match.groups()
+        try:
+            known = self.shapes.get((attrs, first_language, second_language))
+            if known is None:
+                known = self._shape(attrs, first_language, second_language)
+            first_text = _text(first_text)
+            second_text = _text(second_text)
+            shape = known[0]
+            if shape is None:
+                out += self.reader.plain(known[1], known[2], first_text, known[3], second_text)
+            elif shape[0]:
+                out.append((first_text, second_text, shape[1], shape[2], self.path, shape[3], shape[4],
+                            shape[5], (), (), None, {}))
+            else:
+                out.append((second_text, first_text, shape[1], shape[2], self.path, shape[3], shape[4],
+                            shape[5], (), (), None, {}))
+        except _Unexpandable:  # ElementTree says what is wrong, and where
+            self._slow(text, text.find("<", match.start()), match.end(), out)
 
     def _shape(self, attrs: str, first_language: str, second_language: str) -> tuple:
         """What the plain ``<tu>`` path needs of these attributes and languages (as written):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import pytest
 from hypothesis import given, settings
@@ -55,11 +55,9 @@ def written(text: str, references: bool) -> str:
 def test_the_plain_path_reads_what_elementtree_reads(source, target, attr, references, language, attrs):
     """Texts with markup characters, references, tabs and line ends; attributes with white space."""
     x, y = written(source, references), written(target, references)
-    attrs += f" x-note={quoteattr(attr)}" if attr and attrs else ""
+    attrs += ' x-note="' + escape(attr, {'"': "&quot;", "'": "&apos;"}) + '"' if attr and attrs else ""
     plain = PLAIN.format(attrs=attrs, a=language, b="de-DE", x=x, y=y)
     other = OTHER.format(attrs=attrs.replace('"', "'"), a=language, b="de-DE", x=x, y=y)
-    if "'" in attr:
-        other = OTHER.format(attrs=attrs, a=language, b="de-DE", x=x, y=y)
     assert tmx._PLAIN_TU.match(plain)
     assert not tmx._PLAIN_TU.match(other)
     read_plain = fields(document(plain * 2))
