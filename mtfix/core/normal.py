@@ -45,8 +45,9 @@ def canonical_language(tag: str) -> str:
     return "-".join(out)
 
 
-_IRREGULAR_SPACE = tuple("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
-"""ASCII white space other than the space: ``str.split`` cuts at these too."""
+_SPACES = bytes(32 if c in b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x01" else 33 for c in range(128)) + bytes(128)
+"""A ``bytes.translate`` table: ASCII white space (where ``str.split`` cuts) and ``"\x01"`` to a
+space, anything else to something else."""
 
 
 def normalise_many(texts: list[str]) -> list[str]:
@@ -63,15 +64,10 @@ def normalise_many(texts: list[str]) -> list[str]:
     plain = [n for n, text in enumerate(texts) if text.isascii()]
     others = [n for n, text in enumerate(texts) if not text.isascii()] if len(plain) < len(texts) else []
     joined = "\x01".join([texts[n] for n in plain] if others else texts)
-    if not (
-        "  " not in joined
-        and " \x01" not in joined
-        and "\x01 " not in joined
-        and not joined.startswith(" ")
-        and not joined.endswith(" ")
-        and not any(space in joined for space in _IRREGULAR_SPACE)
-        and joined.count("\x01") == len(plain) - 1
-    ):
+    # normal texts joined by "\x01": no white space but single spaces, and no space beside
+    # another, at either end, or beside a "\x01" (an empty text gives a false alarm: harmless)
+    spaces = joined.encode("ascii").translate(_SPACES)
+    if b"  " in spaces or spaces.startswith(b" ") or spaces.endswith(b" ") or joined.count("\x01") != len(plain) - 1:
         others += plain
     for n in others:
         out[n] = normalise(texts[n])
