@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,9 @@ from mtfix.store import tm_rows
 
 PIPE_BYTES = 1 << 20
 """The pipe from the reading process holds this much (Linux lets any process ask for 1 MB)."""
+
+QUEUED = 3
+"""Messages of the reading process held here beyond the pipe, not yet taken (a few MB)."""
 
 
 def spare_core() -> bool:
@@ -133,17 +137,23 @@ class TmxBatches:
             if is_stream:
                 pump = threading.Thread(target=_pump, args=(source, child.stdin), daemon=True)
                 pump.start()
+            # a thread empties the pipe into a short queue, so the reader reads on while this
+            # process writes, whichever is ahead for a moment
+            messages: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+            stop = threading.Event()
+            drain = threading.Thread(target=_drain, args=(child.stdout, messages, stop), daemon=True)
+            drain.start()
             finished = False
             try:
                 while True:
-                    try:
-                        kind, payload = pickle.load(child.stdout)
-                    except EOFError:
+                    message = messages.get()
+                    if message is None:
                         child.wait()
                         errors.seek(0)
                         detail = errors.read().decode("utf-8", "replace").strip().splitlines()
                         raise MtfixError(f"the reading process stopped ({detail[-1] if detail else child.returncode})",
                                          name) from None
+                    kind, payload = pickle.loads(message)
                     if kind == "batch":
                         yield numbered(tm_rows.RawBatch(*payload))
                     elif kind == "error":
@@ -154,12 +164,38 @@ class TmxBatches:
                         finished = True
                         return
             finally:
+                stop.set()
                 if not finished and child.poll() is None:
                     child.kill()  # an error, or the caller stopped: no need to read further
                 child.wait()
+                drain.join()
                 child.stdout.close()
                 if pump is not None:
                     pump.join()
+
+
+def _drain(pipe: BinaryIO, messages: queue.Queue, stop: threading.Event) -> None:
+    """Move the reading process's messages (:func:`.tm_rows.send`) to ``messages``; None at the end."""
+    try:
+        while not stop.is_set():
+            head = pipe.read(8)
+            message = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
+            if not message:
+                break
+            while not stop.is_set():
+                try:
+                    messages.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+    except (OSError, ValueError):
+        pass  # the pipe was closed: this process stopped the reading
+    while not stop.is_set():
+        try:
+            messages.put(None, timeout=0.1)
+            return
+        except queue.Full:
+            continue
 
 
 def _pump(stream: BinaryIO, pipe) -> None:

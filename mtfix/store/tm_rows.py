@@ -176,8 +176,15 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
+def send(out: BinaryIO, message: tuple) -> None:
+    """Write one message to the importing process: its length (8 bytes, little-endian), then its pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "little"))
+    out.write(data)
+
+
 def _worker(argv: list[str]) -> int:
-    """Read a TMX file; send ("batch", RawBatch fields)..., then ("done", peak MB) or ("error", ...).
+    """Read a TMX file; :func:`send` ("batch", RawBatch fields)..., then ("done", peak MB) or ("error", ...).
 
     Arguments: the file (``-`` for standard input), its name for messages, the time for
     undated units, the source and target language to keep (empty for all).
@@ -196,10 +203,10 @@ def _worker(argv: list[str]) -> int:
         fields = read_tmx_fields(source, source_language=source_language or None,
                                  target_language=target_language or None)
         for batch in prepare(fields, now):
-            pickle.dump(("batch", tuple(batch)), out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.dump(("done", peak_mb()), out)
+            send(out, ("batch", tuple(batch)))
+        send(out, ("done", peak_mb()))
     except MtfixError as error:
-        pickle.dump(("error", (error.message, error.path, error.line)), out)
+        send(out, ("error", (error.message, error.path, error.line)))
     except BrokenPipeError:
         return 1  # the importing process stopped reading
     out.flush()
