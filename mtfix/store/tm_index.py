@@ -234,6 +234,7 @@ class IndexBuilder:
         ends = [*starts[1:], len(codes)]
         row_keys = key[starts].tolist()
         del key
+        blob = memoryview(codes).cast("B")  # slices of it are the rows' blobs, uncopied
         self.conn.executemany(
             "INSERT INTO tm_postings(word, bucket, chunk, n, postings) VALUES (?, ?, ?, ?, ?)",
             (
@@ -242,7 +243,7 @@ class IndexBuilder:
                     (k & 0xFF) - 1,
                     chunk,
                     end - start,
-                    codes[start:end].tobytes(),
+                    blob[8 * start : 8 * end],
                 )
                 for k, start, end in zip(row_keys, starts, ends, strict=True)
             ),
