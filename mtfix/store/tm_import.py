@@ -1,9 +1,10 @@
 """Bulk memory imports: prepared batches numbered for the index; TMX read in a second process.
 
-:mod:`.tm_rows` prepares units (rows, and their words as text); :func:`numbered` turns a
-batch's words into numpy arrays for :meth:`~.tm_index.IndexBuilder.add_batch`, dropping
-repeats. :class:`TmxBatches` runs the TMX reader and :mod:`.tm_rows` in a child process, so
-on a machine with two cores the importing process mostly writes.
+:mod:`.tm_rows` prepares units (rows, and their words numbered); :func:`numbered` turns a
+batch's word numbers into the sorted (unit, word) pairs that
+:meth:`~.tm_index.IndexBuilder.add_batch` takes, dropping repeats. :class:`TmxBatches` runs
+the TMX reader and :mod:`.tm_rows` in a child process, so on a machine with two cores the
+two share the work: the child reads and prepares, the importing process writes and indexes.
 
 Nothing about an import's guarantees changes: the importing process still writes
 everything in its one transaction, and a reading error in the child (with its line) is

@@ -4,8 +4,8 @@ A bulk import (:mod:`.tm_import`) spends its time reading the file, preparing ea
 (normalised source, hash, the words to index it under) and writing rows. This module
 prepares; it imports neither SQLite nor numpy, so that it can run, with the TMX reader, in a
 lean second process (``python -m mtfix.store.tm_rows``) that sends :class:`RawBatch` es to the
-importing process through a pipe. A full pipe stops it, so neither process holds more than
-a batch or two, whatever the size of the file.
+importing process through a pipe. A full pipe (and a short queue behind it) stops it, so
+neither process holds more than a few batches, whatever the size of the file.
 """
 
 from __future__ import annotations
