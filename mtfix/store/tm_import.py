@@ -37,7 +37,7 @@ from mtfix.store import tm_rows
 PIPE_BYTES = 1 << 20
 """The pipe from the reading process holds this much (Linux lets any process ask for 1 MB)."""
 
-QUEUED = 3
+QUEUED = 2
 """Messages of the reading process held here beyond the pipe, not yet taken (a few MB)."""
 
 
