@@ -45,9 +45,9 @@ def canonical_language(tag: str) -> str:
     return "-".join(out)
 
 
-_SPACES = bytes(32 if c in b" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x01" else 33 for c in range(128)) + bytes(128)
-"""A ``bytes.translate`` table: ASCII white space (where ``str.split`` cuts) and ``"\x01"`` to a
-space, anything else to something else."""
+_SPACES = bytes(32 if c in b" \x01" else 0 if c in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f" else 33 for c in range(256))
+"""A ``bytes.translate`` table (for ASCII): the space and ``"\x01"`` to a space, other white
+space (where ``str.split`` cuts too) to ``"\x00"``, anything else to ``"!"``."""
 
 
 def normalise_many(texts: list[str]) -> list[str]:
@@ -67,7 +67,8 @@ def normalise_many(texts: list[str]) -> list[str]:
     # normal texts joined by "\x01": no white space but single spaces, and no space beside
     # another, at either end, or beside a "\x01" (an empty text gives a false alarm: harmless)
     spaces = joined.encode("ascii").translate(_SPACES)
-    if b"  " in spaces or spaces.startswith(b" ") or spaces.endswith(b" ") or joined.count("\x01") != len(plain) - 1:
+    if (b"  " in spaces or b"\x00" in spaces or spaces.startswith(b" ") or spaces.endswith(b" ")
+            or joined.count("\x01") != len(plain) - 1):
         others += plain
     for n in others:
         out[n] = normalise(texts[n])
