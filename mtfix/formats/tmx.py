@@ -33,6 +33,7 @@ raises :class:`~mtfix.errors.FormatError` naming the file and line.
 from __future__ import annotations
 
 import codecs
+import collections
 import functools
 import os
 import pyexpat
@@ -503,6 +504,7 @@ class _Scanner:
         self.started = False  # past the root's start tag
         self.finished = False  # past the root's end tag
         self.shapes: dict[tuple[str, str, str], tuple] = {}  # see _shape
+        self.pieces: _Pieces | None = None  # parses what the regular expression does not read
         # UTF-8 whatever the file declares: it is given the file's bytes only when they are UTF-8,
         # else the text as decoded here (which expat takes as UTF-8)
         parser = pyexpat.ParserCreate(encoding="utf-8", namespace_separator="}")
@@ -646,7 +648,7 @@ class _Scanner:
                 pos = piece.end()
                 continue
             if name in ("tu", "header"):
-                end = piece.end() if piece.group("empty") else _element_end(text, piece.end())
+                end = piece.end() if piece.group("empty") else _element_end(text, piece.end(), name)
                 if end < 0:
                     pos = start
                     break
@@ -716,16 +718,23 @@ class _Scanner:
     def _slow(self, text: str, start: int, end: int, out: list[tuple]) -> None:
         """Read the ``<tu>`` or ``<header>`` at ``text[start:end]`` with ElementTree."""
         piece = text[start:end]
-        wrapped = f"<w {self.declarations}>{piece}</w>" if self.declarations else piece
+        pieces = self.pieces
+        if pieces is None or pieces.declarations != self.declarations:
+            pieces = self.pieces = _Pieces(self.declarations)
         try:
-            root = element = ElementTree.fromstring(wrapped)
-        except ElementTree.ParseError as error:
-            line = self.line + text.count("\n", 0, start) + error.position[0] - 1
-            if error.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_UNDEFINED_ENTITY]:
-                raise FormatError("entity reference is not expanded in a memory file", self.path, line) from None
-            raise FormatError(f"not well-formed XML: {pyexpat.ErrorString(error.code)}", self.path, line) from None
-        if self.declarations:
-            element = element[0]
+            element = pieces.parse(piece)
+        except ElementTree.ParseError:
+            self.pieces = None  # that parser is spent; parse the piece alone to say where it fails
+            wrapped = f"<w {self.declarations}>{piece}</w>" if self.declarations else piece
+            try:
+                ElementTree.fromstring(wrapped)
+                raise FormatError("not well-formed XML", self.path, self.line + text.count("\n", 0, start))
+            except ElementTree.ParseError as error:
+                line = self.line + text.count("\n", 0, start) + error.position[0] - 1
+                if error.code == pyexpat.errors.codes[pyexpat.errors.XML_ERROR_UNDEFINED_ENTITY]:
+                    raise FormatError("entity reference is not expanded in a memory file", self.path, line) from None
+                raise FormatError(f"not well-formed XML: {pyexpat.ErrorString(error.code)}", self.path,
+                                  line) from None
         try:
             if element.tag == "tu":
                 out += self.reader.fields(element)
@@ -733,12 +742,60 @@ class _Scanner:
                 self.reader.header_srclang = element.get("srclang", "")
                 self.shapes.clear()
         except _Misplaced as error:
-            line = self.line + text.count("\n", 0, start) + _line_in(wrapped, root, error.element) - 1
+            wrapped = f"<w {self.declarations}>{piece}</w>"
+            line = self.line + text.count("\n", 0, start) + _line_in(wrapped, element, error.element) - 1
             raise FormatError(error.message, self.path, line) from None
+        finally:
+            pieces.done()
 
 
-def _element_end(text: str, pos: int) -> int:
-    """The end of the element whose start tag ends at ``pos``; -1 if ``text`` stops before it."""
+class _Pieces:
+    """Parses complete elements one after another with one ElementTree parser (creating a
+    parser for each costs more than parsing a ``<tu>``): they are fed as the children of one
+    element, which each is taken from again once read.
+
+    Args:
+        declarations: The namespace declarations in scope, as XML attributes.
+    """
+
+    def __init__(self, declarations: str):
+        self.declarations = declarations
+        self.parser = ElementTree.XMLPullParser(events=("start",))
+        self.parser.feed(f"<w {declarations}>")
+        self.wrapper = next(iter(self.parser.read_events()))[1]
+
+    def parse(self, piece: str):
+        """The element written in ``piece`` (well-formed, as expat found it)."""
+        self.parser.feed(piece)
+        collections.deque(self.parser.read_events(), maxlen=0)  # only the first event was wanted
+        return self.wrapper[-1]
+
+    def done(self) -> None:
+        """Forget the elements read so far (memory stays flat)."""
+        del self.wrapper[:]
+
+
+_TU_END = re.compile(r"</tu[ \t\n]*>")
+_NOT_SIMPLE = re.compile(r"<(?:!|\?|tu[ \t\n/>])")
+"""Before a ``<tu>``'s end tag: what could hide an end tag or nest another (comments,
+CDATA, processing instructions, a ``<tu>`` inside)."""
+
+
+def _element_end(text: str, pos: int, name: str = "") -> int:
+    """The end of the element whose start tag ends at ``pos``; -1 if ``text`` stops before it.
+
+    Args:
+        text: Well-formed XML (so far as it goes).
+        pos: Where the element's content starts.
+        name: The element's name: for ``tu``, its end tag is found by search when nothing
+            before it could hide or nest one.
+    """
+    if name == "tu":
+        end = _TU_END.search(text, pos)
+        if end is None:
+            return -1
+        if _NOT_SIMPLE.search(text, pos, end.start()) is None:
+            return end.end()
     depth = 1
     find = text.find
     token = _TOKEN.match
@@ -759,8 +816,8 @@ def _element_end(text: str, pos: int) -> int:
 
 
 def _line_in(xml: str, root, element) -> int:
-    """The line, within ``xml`` (parsed as ``root``), at which ``element`` starts."""
-    wanted = next(n for n, e in enumerate(root.iter()) if e is element)
+    """The line, within ``xml`` (``root`` wrapped in one element), at which ``element`` starts."""
+    wanted = 1 + next(n for n, e in enumerate(root.iter()) if e is element)
     parser = pyexpat.ParserCreate(namespace_separator="}")
     found = [0, 1]
 
