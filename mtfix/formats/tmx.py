@@ -763,11 +763,15 @@ class _Pieces:
         self.parser = ElementTree.XMLPullParser(events=("start",))
         self.parser.feed(f"<w {declarations}>")
         self.wrapper = next(iter(self.parser.read_events()))[1]
+        try:  # only that first event was wanted: no more (a private method, so only if it is there)
+            self.parser._parser._setevents(self.parser._events_queue, ())
+        except (AttributeError, TypeError):
+            pass
 
     def parse(self, piece: str):
         """The element written in ``piece`` (well-formed, as expat found it)."""
         self.parser.feed(piece)
-        collections.deque(self.parser.read_events(), maxlen=0)  # only the first event was wanted
+        collections.deque(self.parser.read_events(), maxlen=0)  # raises the parser's error if any
         return self.wrapper[-1]
 
     def done(self) -> None:
