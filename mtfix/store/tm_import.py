@@ -54,10 +54,10 @@ def spare_core() -> bool:
 
 
 class UnitBatch(NamedTuple):
-    """A :class:`~.tm_rows.RawBatch` with its words numbered.
+    """A :class:`~.tm_rows.RawBatch` as rows, with its words numbered.
 
     Attributes:
-        rows: As :attr:`.tm_rows.RawBatch.rows`.
+        rows: Per unit, its ``tm_units`` values after the id (:func:`.tm_rows.rows_of`).
         lengths: Per unit, the length of its normalised source.
         words: The distinct words of the batch; ``words[k - 1]`` is word number ``k``.
         word_numbers: Per (unit, distinct word of it): the word's number, from 1.
@@ -74,21 +74,28 @@ class UnitBatch(NamedTuple):
     read: int
 
 
-def numbered(batch: tm_rows.RawBatch) -> UnitBatch:
-    """Each unit's distinct words, as :func:`~mtfix.core.normal.index_words`, from a batch's word codes."""
+def numbered(batch: tm_rows.RawBatch, now: str) -> UnitBatch:
+    """A batch's rows, and each unit's distinct words (as :func:`~mtfix.core.normal.index_words`)
+    from its word codes.
+
+    Args:
+        batch: Units read and prepared.
+        now: The time given to units without a date.
+    """
     codes = np.frombuffer(batch.codes, dtype=np.uint32).astype(np.int64)
     breaks = codes == 0
     keys = (np.cumsum(breaks) << 32) | codes
     keys = np.sort(keys[~breaks])
     if len(keys):
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    return UnitBatch(batch.rows, np.asarray(batch.lengths, dtype=np.int64), batch.words,
-                     (keys & 0xFFFFFFFF).astype(np.uint32), (keys >> 32).astype(np.uint32), batch.read)
+    lengths = np.fromiter(map(len, batch.normalised), dtype=np.int64, count=len(batch.normalised))
+    return UnitBatch(tm_rows.rows_of(batch, now), lengths, batch.words, (keys & 0xFFFFFFFF).astype(np.uint32),
+                     (keys >> 32).astype(np.uint32), batch.read)
 
 
 def prepare(fields: Iterable[tuple], now: str) -> Iterator[UnitBatch]:
     """Units (as :func:`.tm_rows.unit_fields` tuples) prepared and numbered, a batch at a time."""
-    return map(numbered, tm_rows.prepare(fields, now))
+    return (numbered(batch, now) for batch in tm_rows.prepare(fields, now))
 
 
 class TmxBatches:
@@ -156,7 +163,7 @@ class TmxBatches:
                                          name) from None
                     kind, payload = pickle.loads(message)
                     if kind == "batch":
-                        yield numbered(tm_rows.RawBatch(*payload))
+                        yield numbered(tm_rows.RawBatch(*payload), now)
                     elif kind == "error":
                         message, path, line = payload
                         raise FormatError(message, path, line)

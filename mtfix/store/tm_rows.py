@@ -48,13 +48,11 @@ class _Numbers(dict):
 
 
 class RawBatch(NamedTuple):
-    """Units ready to be written, with their words for the index.
+    """Units read, with their normalised sources and their words for the index.
 
     Attributes:
-        rows: Per unit, its ``tm_units`` values after the id: source, target, source and
-            target language, source hash, origin, created, changed, usage count, notes,
-            properties and extra (the last three as JSON).
-        lengths: Per unit, the length of its normalised source.
+        fields: Per unit, its fields (:func:`unit_fields`).
+        normalised: Per unit, its normalised source (mostly the source itself).
         words: The distinct words of the batch; ``words[k - 1]`` is word number ``k``.
         codes: The case-folded words of every unit's normalised source, in order, repeats
             included, as their numbers (unsigned 32-bit, this machine's byte order); a 0
@@ -62,11 +60,20 @@ class RawBatch(NamedTuple):
         read: Units read from the input so far, this batch included.
     """
 
-    rows: list[tuple]
-    lengths: list[int]
+    fields: list[tuple]
+    normalised: list[str]
     words: list[str]
     codes: bytes
     read: int
+
+
+def rows_of(batch: RawBatch, now: str) -> list[tuple]:
+    """The ``tm_units`` values (after the id) of a batch's units, as :func:`row_values`.
+
+    Done by the importing process: with the file read in a second one, this evens out the
+    work of the two.
+    """
+    return [row_values(f, h, now) for f, h in zip(batch.fields, normalised_hashes(batch.normalised), strict=True)]
 
 
 def unit_fields(unit) -> tuple:
@@ -76,7 +83,9 @@ def unit_fields(unit) -> tuple:
 
 
 def row_values(fields: tuple, source_hash: int, now: str) -> tuple:
-    """A unit's ``tm_units`` values after the id (see :attr:`RawBatch.rows`).
+    """A unit's ``tm_units`` values after the id: source, target, source and target language,
+    source hash, origin, created, changed, usage count, notes, properties and extra (the last
+    three as JSON).
 
     Args:
         fields: The unit, as :func:`unit_fields`.
@@ -145,9 +154,8 @@ def prepare(fields: Iterable[tuple], now: str, size: int = BATCH) -> Iterator[Ra
 
 def _prepare(chunk: list[tuple], now: str, read: int) -> RawBatch:
     normalised = normalise_many([f[0] for f in chunk])
-    rows = [row_values(f, h, now) for f, h in zip(chunk, normalised_hashes(normalised), strict=True)]
     words, codes = number_words(normalised)
-    return RawBatch(rows, [len(n) for n in normalised], words, codes, read)
+    return RawBatch(chunk, normalised, words, codes, read)
 
 
 # --- the reading process ------------------------------------------------------------------

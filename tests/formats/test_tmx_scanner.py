@@ -214,3 +214,29 @@ def test_a_pipe_is_read_as_it_comes(tmp_path):
 @given(st.lists(st.text(st.sampled_from("ab \t\n\r\x0b\x1c\x01éΣ\u00a0\u2003e\u0301"), max_size=12), max_size=8))
 def test_normalising_a_batch_is_normalising_each_text(texts):
     assert normalise_many(texts) == [normalise(t) for t in texts]
+
+
+def test_memory_does_not_grow_with_the_file():
+    """Reading ten times as many units (plain ones, and ones with notes, properties and codes,
+    which ElementTree reads) takes about the same peak memory: nothing read is kept."""
+    import tracemalloc
+
+    rich = ('<tu tuid="{n}"><prop type="file">a.odt</prop><tuv xml:lang="en"><note>n</note>'
+            '<seg>rich {n} <bpt i="1">&lt;b&gt;</bpt>bold<ept i="1">&lt;/b&gt;</ept></seg></tuv>'
+            '<tuv xml:lang="de" changedate="20240101T000000Z"><seg>reich {n}</seg></tuv></tu>\n')
+
+    def peak(count: int) -> int:
+        body = "".join(PLAIN.format(attrs="", a="en", b="de", x=f"plain {n}", y="t") + rich.format(n=n)
+                       for n in range(count // 2))
+        data = document(body)
+        tracemalloc.start()
+        found = 0
+        for _ in read_tmx_fields(io.BytesIO(data)):
+            found += 1
+        size = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert found == count // 2 * 2
+        return size
+
+    small, large = peak(4_000), peak(40_000)
+    assert large < 1.5 * small, (small, large)
