@@ -18,10 +18,18 @@ import re
 from collections.abc import Callable
 
 from mtfix.core.models import MatchExplanation
-from mtfix.core.normal import canonical_language, index_words, normalise, normalised_hash, text_hash
+from mtfix.core.normal import (
+    canonical_language,
+    index_words,
+    normalise,
+    normalise_many,
+    normalised_hash,
+    normalised_hashes,
+    text_hash,
+)
 
-__all__ = ["canonical_language", "explain", "index_words", "normalise", "normalised_hash", "rescore", "score",
-           "text_hash"]
+__all__ = ["canonical_language", "explain", "index_words", "normalise", "normalise_many", "normalised_hash",
+           "normalised_hashes", "rescore", "score", "text_hash"]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

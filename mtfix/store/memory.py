@@ -452,6 +452,8 @@ _INSERT = (
     "INSERT INTO tm_units(id, source, target, source_language, target_language, source_hash, origin, "
     "created, changed, usage_count, notes, properties, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+_INSERT_NEXT = _INSERT.replace("(id, ", "(").replace("VALUES (?,", "VALUES (")
+""":data:`_INSERT` with the id SQLite gives (the next after the largest)."""
 
 
 def _find_identical(conn, values: tuple) -> tuple | None:
@@ -488,10 +490,10 @@ def _import(conn, batches: Iterable[tm_import.UnitBatch], progress) -> ImportRes
     builder = tm_index.IndexBuilder(conn)
     added = merged = 0
     for batch in batches:
-        if was_empty:
-            ids = range(next_id, next_id + len(batch.rows))
-            new = [(unit_id, *row) for unit_id, row in zip(ids, batch.rows)]
-            numbers = np.arange(next_id, next_id + len(new), dtype=np.int64)
+        if was_empty:  # SQLite numbers the rows of an empty table 1, 2, 3...: checked at the end
+            conn.executemany(_INSERT_NEXT, batch.rows)
+            numbers = np.arange(next_id, next_id + len(batch.rows), dtype=np.int64)
+            new = batch.rows
         else:
             new = []
             numbers = np.full(len(batch.rows), -1, dtype=np.int64)
@@ -504,13 +506,16 @@ def _import(conn, batches: Iterable[tm_import.UnitBatch], progress) -> ImportRes
                 else:
                     numbers[place] = values[0]
                     new.append(values)
-        conn.executemany(_INSERT, new)
+            conn.executemany(_INSERT, new)
         builder.add_batch(numbers, batch.lengths, batch.words, batch.word_numbers, batch.unit_numbers)
         next_id += len(new)
         added += len(new)
         if progress:
             progress(batch.read)
     builder.flush()
+    # n rows added to an empty table have distinct ids from 1: the largest is n if they are 1..n
+    if was_empty and conn.execute("SELECT coalesce(max(id), 0) FROM tm_units").fetchone()[0] != next_id - 1:
+        raise RuntimeError("the memory's units were not numbered as their index says")  # never expected
     for sql in deferred:
         conn.execute(sql)
     tm_index.fold_new_postings(conn)

@@ -1,9 +1,10 @@
 """Bulk memory imports: prepared batches numbered for the index; TMX read in a second process.
 
-:mod:`.tm_rows` prepares units (rows, and their words as text); :func:`numbered` turns a
-batch's words into numpy arrays for :meth:`~.tm_index.IndexBuilder.add_batch`, dropping
-repeats. :class:`TmxBatches` runs the TMX reader and :mod:`.tm_rows` in a child process, so
-on a machine with two cores the importing process mostly writes.
+:mod:`.tm_rows` prepares units (rows, and their words numbered); :func:`numbered` turns a
+batch's word numbers into the sorted (unit, word) pairs that
+:meth:`~.tm_index.IndexBuilder.add_batch` takes, dropping repeats. :class:`TmxBatches` runs
+the TMX reader and :mod:`.tm_rows` in a child process, so on a machine with two cores the
+two share the work: the child reads and prepares, the importing process writes and indexes.
 
 Nothing about an import's guarantees changes: the importing process still writes
 everything in its one transaction, and a reading error in the child (with its line) is
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,9 @@ from mtfix.store import tm_rows
 PIPE_BYTES = 1 << 20
 """The pipe from the reading process holds this much (Linux lets any process ask for 1 MB)."""
 
+QUEUED = 2
+"""Messages of the reading process held here beyond the pipe, not yet taken (a few MB)."""
+
 
 def spare_core() -> bool:
     """Whether a second process would have a core to itself (more than one core, and the
@@ -49,10 +54,10 @@ def spare_core() -> bool:
 
 
 class UnitBatch(NamedTuple):
-    """A :class:`~.tm_rows.RawBatch` with its words numbered.
+    """A :class:`~.tm_rows.RawBatch` as rows, with its words numbered.
 
     Attributes:
-        rows: As :attr:`.tm_rows.RawBatch.rows`.
+        rows: Per unit, its ``tm_units`` values after the id (:func:`.tm_rows.rows_of`).
         lengths: Per unit, the length of its normalised source.
         words: The distinct words of the batch; ``words[k - 1]`` is word number ``k``.
         word_numbers: Per (unit, distinct word of it): the word's number, from 1.
@@ -69,27 +74,28 @@ class UnitBatch(NamedTuple):
     read: int
 
 
-def numbered(batch: tm_rows.RawBatch) -> UnitBatch:
-    """Number a batch's words; each unit's distinct words, as :func:`~mtfix.core.normal.index_words`."""
-    tokens = batch.words.split()
-    vocabulary = dict.fromkeys(tokens)
-    vocabulary.pop(tm_rows.BREAK, None)
-    numbers = {tm_rows.BREAK: 0}
-    numbers.update(zip(vocabulary, range(1, len(vocabulary) + 1)))
-    codes = np.fromiter(map(numbers.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-    del tokens
+def numbered(batch: tm_rows.RawBatch, now: str) -> UnitBatch:
+    """A batch's rows, and each unit's distinct words (as :func:`~mtfix.core.normal.index_words`)
+    from its word codes.
+
+    Args:
+        batch: Units read and prepared.
+        now: The time given to units without a date.
+    """
+    codes = np.frombuffer(batch.codes, dtype=np.uint32).astype(np.int64)
     breaks = codes == 0
     keys = (np.cumsum(breaks) << 32) | codes
     keys = np.sort(keys[~breaks])
     if len(keys):
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-    return UnitBatch(batch.rows, np.asarray(batch.lengths, dtype=np.int64), list(vocabulary),
-                     (keys & 0xFFFFFFFF).astype(np.uint32), (keys >> 32).astype(np.uint32), batch.read)
+    lengths = np.fromiter(map(len, batch.normalised), dtype=np.int64, count=len(batch.normalised))
+    return UnitBatch(tm_rows.rows_of(batch, now), lengths, batch.words, (keys & 0xFFFFFFFF).astype(np.uint32),
+                     (keys >> 32).astype(np.uint32), batch.read)
 
 
 def prepare(fields: Iterable[tuple], now: str) -> Iterator[UnitBatch]:
     """Units (as :func:`.tm_rows.unit_fields` tuples) prepared and numbered, a batch at a time."""
-    return map(numbered, tm_rows.prepare(fields, now))
+    return (numbered(batch, now) for batch in tm_rows.prepare(fields, now))
 
 
 class TmxBatches:
@@ -139,19 +145,25 @@ class TmxBatches:
             if is_stream:
                 pump = threading.Thread(target=_pump, args=(source, child.stdin), daemon=True)
                 pump.start()
+            # a thread empties the pipe into a short queue, so the reader reads on while this
+            # process writes, whichever is ahead for a moment
+            messages: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+            stop = threading.Event()
+            drain = threading.Thread(target=_drain, args=(child.stdout, messages, stop), daemon=True)
+            drain.start()
             finished = False
             try:
                 while True:
-                    try:
-                        kind, payload = pickle.load(child.stdout)
-                    except EOFError:
+                    message = messages.get()
+                    if message is None:
                         child.wait()
                         errors.seek(0)
                         detail = errors.read().decode("utf-8", "replace").strip().splitlines()
                         raise MtfixError(f"the reading process stopped ({detail[-1] if detail else child.returncode})",
                                          name) from None
+                    kind, payload = pickle.loads(message)
                     if kind == "batch":
-                        yield numbered(tm_rows.RawBatch(*payload))
+                        yield numbered(tm_rows.RawBatch(*payload), now)
                     elif kind == "error":
                         message, path, line = payload
                         raise FormatError(message, path, line)
@@ -160,12 +172,38 @@ class TmxBatches:
                         finished = True
                         return
             finally:
+                stop.set()
                 if not finished and child.poll() is None:
                     child.kill()  # an error, or the caller stopped: no need to read further
                 child.wait()
+                drain.join()
                 child.stdout.close()
                 if pump is not None:
                     pump.join()
+
+
+def _drain(pipe: BinaryIO, messages: queue.Queue, stop: threading.Event) -> None:
+    """Move the reading process's messages (:func:`.tm_rows.send`) to ``messages``; None at the end."""
+    try:
+        while not stop.is_set():
+            head = pipe.read(8)
+            message = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
+            if not message:
+                break
+            while not stop.is_set():
+                try:
+                    messages.put(message, timeout=0.1)
+                    break
+                except queue.Full:
+                    continue
+    except (OSError, ValueError):
+        pass  # the pipe was closed: this process stopped the reading
+    while not stop.is_set():
+        try:
+            messages.put(None, timeout=0.1)
+            return
+        except queue.Full:
+            continue
 
 
 def _pump(stream: BinaryIO, pipe) -> None:

@@ -107,6 +107,14 @@ def length_range(length: int, threshold: float) -> tuple[int, int]:
     return max(low, 0), min(high, MAX_LENGTH)
 
 
+class _Numbers(dict):
+    """Word -> number, numbering a new word (from 0) as it comes."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
 class IndexBuilder:
     """Collects postings of many units and writes them as chunks (bulk imports).
 
@@ -122,7 +130,7 @@ class IndexBuilder:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.vocabulary: dict[str, int] = {}
+        self.vocabulary: dict[str, int] = _Numbers()
         self.word_numbers = array("I")
         self.codes = array("Q")
         self.buffer_numbers: np.ndarray | None = None  # add_batch's postings, allocated once
@@ -164,9 +172,8 @@ class IndexBuilder:
         start = 0
         while start < len(codes):
             end = min(len(codes), start + FLUSH_POSTINGS - self.pending)
-            vocabulary = self.vocabulary  # a new one after each flush
-            number = vocabulary.setdefault
-            ours = np.array([0, *(number(word, len(vocabulary)) for word in words)], dtype=np.uint32)
+            ours = np.zeros(len(words) + 1, dtype=np.uint32)  # a new vocabulary after each flush
+            ours[1:] = np.fromiter(map(self.vocabulary.__getitem__, words), dtype=np.uint32, count=len(words))
             here = slice(self.buffered, self.buffered + end - start)
             self.buffer_numbers[here] = ours[word_numbers[start:end]]
             self.buffer_codes[here] = codes[start:end]
@@ -227,6 +234,7 @@ class IndexBuilder:
         ends = [*starts[1:], len(codes)]
         row_keys = key[starts].tolist()
         del key
+        blob = memoryview(codes).cast("B")  # slices of it are the rows' blobs, uncopied
         self.conn.executemany(
             "INSERT INTO tm_postings(word, bucket, chunk, n, postings) VALUES (?, ?, ?, ?, ?)",
             (
@@ -235,13 +243,13 @@ class IndexBuilder:
                     (k & 0xFF) - 1,
                     chunk,
                     end - start,
-                    codes[start:end].tobytes(),
+                    blob[8 * start : 8 * end],
                 )
                 for k, start, end in zip(row_keys, starts, ends, strict=True)
             ),
         )
         self.next_chunk += 1
-        self.vocabulary = {}
+        self.vocabulary = _Numbers()
         self.pending = 0
 
 

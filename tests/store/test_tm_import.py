@@ -122,8 +122,9 @@ ascii_words = st.text(st.sampled_from("aZ_9 ,.-'\x01\t"), max_size=30)
 def test_words_of_a_batch_are_each_units_index_words(texts):
     """The bulk word split finds exactly :func:`index_words` of every text, ASCII or not."""
     normalised = [normalise(t) for t in texts]
-    batch = tm_import.numbered(tm_rows.RawBatch([()] * len(texts), [len(t) for t in normalised],
-                                                tm_rows.words_of(normalised), len(texts)))
+    fields = [(t, "", "en", "de", "", "", "", 0, (), (), None, {}) for t in texts]
+    batch = tm_import.numbered(tm_rows.RawBatch(fields, normalised, *tm_rows.number_words(normalised), len(texts)),
+                               "2024-01-01T00:00:00Z")
     found = [set() for _ in texts]
     for word, unit in zip(batch.word_numbers.tolist(), batch.unit_numbers.tolist(), strict=True):
         found[unit].add(batch.words[word - 1])
