@@ -8,7 +8,6 @@ re-exports every name here.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import unicodedata
 
@@ -90,13 +89,17 @@ def normalised_hash(normalised: str) -> int:
     Args:
         normalised: Output of :func:`normalise`.
     """
-    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    from hashlib import blake2b  # here, not at the top: see normalised_hashes
+
+    return int.from_bytes(blake2b(normalised.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def normalised_hashes(normalised: list[str]) -> list[int]:
     """:func:`normalised_hash` of each text (a bulk import's batch), with less overhead."""
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    # hashlib loads OpenSSL (4 MB), which the reading process of a bulk import never hashes with
+    from hashlib import blake2b
+
+    from_bytes = int.from_bytes
     return [from_bytes(blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
             for text in normalised]
 

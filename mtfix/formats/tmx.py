@@ -44,11 +44,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree
-from xml.sax.saxutils import escape, quoteattr
 
 from mtfix.core.models import TmUnit, language_matches
 from mtfix.core.normal import canonical_language
 from mtfix.errors import FormatError
+
+@functools.cache
+def _saxutils():
+    # Imported when first written: it loads urllib and the email package, 9 MB that the
+    # reading process of a bulk import (which writes no XML) would carry for nothing.
+    from xml.sax import saxutils
+
+    return saxutils
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data (:func:`xml.sax.saxutils.escape`)."""
+    return _saxutils().escape(text)
+
+
+def quoteattr(value: str) -> str:
+    """``value`` as a quoted XML attribute value (:func:`xml.sax.saxutils.quoteattr`)."""
+    return _saxutils().quoteattr(value)
+
 
 _PLACEHOLDER = re.compile(r"<(/?)([gxh])(\d+)(/?)>")
 _CODE_TAGS = frozenset({"bpt", "ept", "it", "ph", "ut"})

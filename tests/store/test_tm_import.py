@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,21 @@ def test_an_import_stopped_part_way_stores_nothing_and_stops_the_reading_process
         assert tm.import_tmx(path, in_child=True).added == 40000  # the memory is still usable
     [child, _] = children
     assert child.poll() is not None  # stopped and reaped, not left reading
+
+
+def test_the_reading_process_loads_nothing_it_does_not_read_with(tmp_path):
+    """The reader's modules hold most of its memory, which counts against an import's 100 MB:
+    no numpy, SQLite, lxml, OpenSSL (hashlib) or urllib (which xml.sax.saxutils pulls in)."""
+    tmx = tmp_path / "small.tmx"
+    tmx.write_text(HEAD + TU.format("Hello") + "</body>\n</tmx>\n", encoding="utf-8")
+    heavy = ("numpy", "sqlite3", "lxml", "hashlib", "urllib.request", "xml.sax.saxutils")
+    script = (
+        "import sys\n"
+        "from mtfix.store import tm_rows\n"
+        "from mtfix.formats.tmx import read_tmx_fields\n"
+        "batches = list(tm_rows.prepare(read_tmx_fields(sys.argv[1]), 'now'))\n"
+        f"print(len(batches), sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmx)], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout.split(maxsplit=1)
+    assert out == ["1", "[]\n"]
