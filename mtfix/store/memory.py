@@ -44,6 +44,7 @@ from mtfix.core.matching import (
     canonical_language,
     explain,
     normalise,
+    normalise_many,
     rescore,
     text_hash,
 )
@@ -402,19 +403,15 @@ def _sources(conn, ids, source_language, target_language) -> dict[int, str]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    if not source_language and not target_language:
-        return {unit_id: normalise(source)
-                for unit_id, source in conn.execute(f"SELECT id, source FROM tm_units WHERE id IN ({marks})", ids)}
-    choices = {}
-    for unit_id, source, source_lang, target_lang in conn.execute(
+    rows = conn.execute(
         f"SELECT id, source, source_language, target_language FROM tm_units WHERE id IN ({marks})", ids
-    ):
-        if source_language and not language_matches(source_lang, source_language):
-            continue
-        if target_language and not language_matches(target_lang, target_language):
-            continue
-        choices[unit_id] = normalise(source)
-    return choices
+    ).fetchall()
+    if source_language or target_language:
+        rows = [row for row in rows
+                if (not source_language or language_matches(row[2], source_language))
+                and (not target_language or language_matches(row[3], target_language))]
+    # most sources are normal already: normalise_many finds that out for all of them at once
+    return dict(zip([row[0] for row in rows], normalise_many([row[1] for row in rows]), strict=True))
 
 
 def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> list[TmMatch]:
