@@ -188,22 +188,22 @@ def _drain(pipe: BinaryIO, messages: queue.Queue, stop: threading.Event) -> None
         while not stop.is_set():
             head = pipe.read(8)
             message = pipe.read(int.from_bytes(head, "little")) if len(head) == 8 else b""
-            if not message:
+            if not message or not _put(messages, message, stop):
                 break
-            while not stop.is_set():
-                try:
-                    messages.put(message, timeout=0.1)
-                    break
-                except queue.Full:
-                    continue
     except (OSError, ValueError):
         pass  # the pipe was closed: this process stopped the reading
+    _put(messages, None, stop)
+
+
+def _put(messages: queue.Queue, item: bytes | None, stop: threading.Event) -> bool:
+    """Put ``item`` in the queue as soon as there is room, unless ``stop`` is set first."""
     while not stop.is_set():
         try:
-            messages.put(None, timeout=0.1)
-            return
+            messages.put(item, timeout=0.1)
+            return True
         except queue.Full:
             continue
+    return False
 
 
 def _pump(stream: BinaryIO, pipe) -> None:
