@@ -93,8 +93,8 @@ def rescore(
     The ``first`` best-estimated candidates are scored; then every further one
     whose estimate, plus the ``slack`` of words the index skipped and the largest
     gap seen between a score and the estimate counting every shared word, could
-    still enter the top ``limit`` (at most ``most`` candidates in all). A measured rule, not a proof: recall is
-    judged by the benchmark. It depends only on the data, so every backend that
+    still enter the top ``limit`` (at most ``most`` candidates in all). A measured
+    rule, not a proof: recall is judged by the benchmark. It depends only on the data, so every backend that
     ranks the same candidates gives the same answer on every run.
 
     Args:
