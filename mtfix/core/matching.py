@@ -94,8 +94,9 @@ def rescore(
     whose estimate, plus the ``slack`` of words the index skipped and the largest
     gap seen between a score and the estimate counting every shared word, could
     still enter the top ``limit`` (at most ``most`` candidates in all). A measured
-    rule, not a proof: recall is judged by the benchmark. It depends only on the data, so every backend that
-    ranks the same candidates gives the same answer on every run.
+    rule, not a proof: recall is judged by the benchmark. It depends only on the
+    data, so every backend that ranks the same candidates gives the same answer on
+    every run.
 
     Args:
         query: The normalised query.
