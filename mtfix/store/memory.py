@@ -421,10 +421,10 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     punctuation it does not count), plus up to ``slack`` when it skipped frequent words. So
     after scoring the :data:`RESCORED` best estimated units, the largest gap seen between
     real score and the estimate over every shared word, plus ``slack`` and a point, is taken
-    as the most any other unit can gain over its estimate; those that could then still enter the top ``limit`` are
-    scored too (at most :data:`RESCORED_MAX` in all). This is a measured rule, not a proof:
-    the benchmark's recall (0.994 at 1M units) is what it is judged by. Every step depends
-    only on the data, so the answer is the same on every run.
+    as the most any other unit can gain over its estimate; those that could then still enter
+    the top ``limit`` are scored too (at most :data:`RESCORED_MAX` in all). This is a measured
+    rule, not a proof: the benchmark's recall (0.994 at 1M units) is what it is judged by.
+    Every step depends only on the data, so the answer is the same on every run.
     """
     query = normalise(text)
     if not query or limit <= 0:

@@ -36,6 +36,7 @@ from collections.abc import Collection
 import numpy as np
 
 from mtfix.core.matching import index_words, normalise
+from mtfix.store.tm_rows import WordNumbers
 
 FLUSH_POSTINGS = 500_000
 """Postings a bulk import keeps in memory before writing a chunk (6 MB, and about three
@@ -107,14 +108,6 @@ def length_range(length: int, threshold: float) -> tuple[int, int]:
     return max(low, 0), min(high, MAX_LENGTH)
 
 
-class _Numbers(dict):
-    """Word -> number, numbering a new word (from 0) as it comes."""
-
-    def __missing__(self, word: str) -> int:
-        number = self[word] = len(self)
-        return number
-
-
 class IndexBuilder:
     """Collects postings of many units and writes them as chunks (bulk imports).
 
@@ -130,7 +123,7 @@ class IndexBuilder:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
-        self.vocabulary: dict[str, int] = _Numbers()
+        self.vocabulary: dict[str, int] = WordNumbers()
         self.word_numbers = array("I")
         self.codes = array("Q")
         self.buffer_numbers: np.ndarray | None = None  # add_batch's postings, allocated once
@@ -249,7 +242,7 @@ class IndexBuilder:
             ),
         )
         self.next_chunk += 1
-        self.vocabulary = _Numbers()
+        self.vocabulary = WordNumbers()
         self.pending = 0
 
 

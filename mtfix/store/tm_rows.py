@@ -23,8 +23,9 @@ from mtfix.errors import MtfixError
 
 BATCH = 1_000
 """Units prepared (and written) together. Larger batches save a little time (fewer distinct
-words per unit to number) and cost memory in both processes: with 4,000, bench_tm measured
-80 + 44 MB at 1M units (importing and reading process); with 1,000, 67 + 31 MB at 200k."""
+words per unit to number) and cost memory in both processes: at 1M units bench_tm measured
+80 + 44 MB (importing and reading process) with 4,000, when the reading process still
+loaded 7 MB of modules it did not need, and 74 + 24 MB with 1,000 without them."""
 
 _WORD = re.compile(r"\w+")
 """A word, as :func:`~mtfix.core.normal.index_words` finds them."""
@@ -39,10 +40,10 @@ CODE_TYPE = "I" if array("I").itemsize == 4 else "L"
 """The ``array`` type of :attr:`RawBatch.codes`: unsigned 32-bit."""
 
 
-class _Numbers(dict):
-    """Word -> number, numbering a new word as it comes."""
+class WordNumbers(dict):
+    """Word -> number, numbering a new word as it comes (here and in the index builder)."""
 
-    def __missing__(self, word: bytes) -> int:
+    def __missing__(self, word) -> int:
         number = self[word] = len(self)
         return number
 
@@ -125,7 +126,7 @@ def number_words(normalised: list[str]) -> tuple[list[str], bytes]:
     joined = " \x01 ".join(parts)
     if joined.count("\x01") != len(parts) - 1:  # a text holds the separator: it is no word
         joined = " \x01 ".join(part.replace("\x01", " ") for part in parts)
-    numbers = _Numbers({b"\x01": 0})
+    numbers = WordNumbers({b"\x01": 0})
     codes = array(CODE_TYPE, map(numbers.__getitem__, joined.encode("utf-8").translate(_WORD_BYTES).split()))
     words = [word.decode("utf-8") for word in numbers]
     return words[1:], codes.tobytes()
