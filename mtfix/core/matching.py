@@ -28,7 +28,7 @@ from mtfix.core.normal import (
     text_hash,
 )
 
-__all__ = ["canonical_language", "explain", "index_words", "normalise", "normalise_many", "normalised_hash",
+__all__ = ["canonical_language", "explain", "explain_matches", "index_words", "normalise", "normalise_many", "normalised_hash",
            "normalised_hashes", "rescore", "score", "text_hash"]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -57,24 +57,42 @@ def explain(query: str, source: str) -> MatchExplanation:
         The explanation; ``missing`` lists words of the query absent from the source and
         ``extra`` words of the source absent from the query, in text order.
     """
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import Indel, Levenshtein
+    return explain_matches(normalise(query), [normalise(source)])[0]
 
-    q, s = normalise(query), normalise(source)
-    q_tokens, s_tokens = _TOKEN.findall(q), _TOKEN.findall(s)
-    missing: list[str] = []
-    extra: list[str] = []
-    for op in Levenshtein.opcodes(q_tokens, s_tokens):
-        if op.tag in ("replace", "delete"):
-            missing.extend(q_tokens[op.src_start : op.src_end])
-        if op.tag in ("replace", "insert"):
-            extra.extend(s_tokens[op.dest_start : op.dest_end])
-    return MatchExplanation(
-        char_similarity=round(fuzz.ratio(q, s), 2),
-        word_similarity=round(Indel.normalized_similarity(q_tokens, s_tokens) * 100, 2),
-        missing=tuple(missing),
-        extra=tuple(extra),
-    )
+
+def explain_matches(
+    query: str, sources: list[str], scores: list[float] | None = None
+) -> list[MatchExplanation]:
+    """:func:`explain` of one query against several sources, the query's words split once.
+
+    Args:
+        query: The normalised query.
+        sources: Normalised sources.
+        scores: Their :func:`score` against the query, if already known.
+    """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Indel
+
+    q_tokens = _TOKEN.findall(query)
+    explanations = []
+    for n, source in enumerate(sources):
+        s_tokens = _TOKEN.findall(source)
+        missing: list[str] = []
+        extra: list[str] = []
+        # the longest common run of words stays; what is left on each side differs (a
+        # word present on both sides is never reported as missing and extra at once)
+        for op in Indel.opcodes(q_tokens, s_tokens):
+            if op.tag == "delete":
+                missing.extend(q_tokens[op.src_start : op.src_end])
+            elif op.tag == "insert":
+                extra.extend(s_tokens[op.dest_start : op.dest_end])
+        explanations.append(MatchExplanation(
+            char_similarity=round(scores[n] if scores is not None else fuzz.ratio(query, source), 2),
+            word_similarity=round(Indel.normalized_similarity(q_tokens, s_tokens) * 100, 2),
+            missing=tuple(missing),
+            extra=tuple(extra),
+        ))
+    return explanations
 
 
 def rescore(

@@ -43,6 +43,7 @@ import numpy as np
 from mtfix.core.matching import (
     canonical_language,
     explain,
+    explain_matches,
     normalise,
     normalise_many,
     rescore,
@@ -437,8 +438,9 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
     marks = ",".join("?" * len(best))
     units = {row[0]: _unit_from_row(row) for row in conn.execute(
         f"SELECT {_COLUMNS} FROM tm_units WHERE id IN ({marks})", [unit_id for unit_id, _, _ in best])}
-    return [TmMatch(units[unit_id], round(found, 2), explain(text, units[unit_id].source), exact=source == query)
-            for unit_id, found, source in best]
+    explained = explain_matches(query, [source for _, _, source in best], [found for _, found, _ in best])
+    return [TmMatch(units[unit_id], round(found, 2), explanation, exact=source == query)
+            for (unit_id, found, source), explanation in zip(best, explained, strict=True)]
 
 
 def _row_values(unit: TmUnit, unit_id: int | None = None) -> tuple:

@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from mtfix.core.matching import (
     canonical_language,
     explain,
+    explain_matches,
     index_words,
     normalise,
     normalised_hash,
@@ -830,11 +831,10 @@ def _fuzzy(conn, text, source_language, target_language, threshold, limit) -> li
         return []
     units = {r[0]: _unit_from_row(r) for r in conn.execute(
         f"SELECT {_COLUMNS} FROM tm_units WHERE id = ANY(%s)", ([unit_id for unit_id, _, _ in best],))}
-    return [
-        TmMatch(units[unit_id], round(found, 2), explain(text, units[unit_id].source), exact=source == query)
-        for unit_id, found, source in best
-        if unit_id in units
-    ]
+    best = [match for match in best if match[0] in units]
+    explained = explain_matches(query, [source for _, _, source in best], [found for _, found, _ in best])
+    return [TmMatch(units[unit_id], round(found, 2), explanation, exact=source == query)
+            for (unit_id, found, source), explanation in zip(best, explained, strict=True)]
 
 
 __all__ = [
