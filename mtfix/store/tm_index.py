@@ -377,11 +377,10 @@ def candidates(
     ids = pairs[:, 0]
     lengths = pairs[:, 1]
     weights = np.repeat(np.asarray(weights_of, dtype=np.float64), counts)
-    keep = (lengths >= low) & (lengths <= high)  # rows of every length hold others
-    if not keep.all():
-        ids, lengths, weights = ids[keep], lengths[keep], weights[keep]
-    if not len(ids):
-        return [], slack
+    # rows of every length hold units outside the range, and so may the edge classes: they
+    # count for nothing (zeroing their weight costs less than dropping them); in unsigned
+    # arithmetic a length under ``low`` wraps round to a large number
+    weights[(lengths - np.uint32(low)) > np.uint32(high - low)] = 0.0
     base = int(ids.min())
     span = int(ids.max()) - base + 1
     if span <= 2 * len(ids) + 1024:
@@ -389,16 +388,20 @@ def candidates(
         # costs about 15 ns per id of the span, sorting about 27 ns per posting)
         offsets = ids.astype(np.intp) - base
         dense = np.bincount(offsets, weights=weights, minlength=span)
-        dense_length = np.zeros(span, dtype=np.float64)
+        dense_length = np.empty(span, dtype=np.uint32)  # read only where ``dense`` is set
         dense_length[offsets] = lengths
-        index = np.flatnonzero(dense)
+        index = np.nonzero(dense > 0)[0]
         present, shared, unit_length = index + base, dense[index], dense_length[index]
     else:
         # ids spread over a large memory: a dense array over them would cost more
         present, position = np.unique(ids, return_inverse=True)
         shared = np.bincount(position, weights=weights)
-        unit_length = np.empty(len(present), dtype=np.float64)
+        unit_length = np.empty(len(present), dtype=np.uint32)
         unit_length[position] = lengths
+        counted = np.nonzero(shared > 0)[0]
+        present, shared, unit_length = present[counted], shared[counted], unit_length[counted]
+    if not len(present):
+        return [], slack
     values = 200.0 * shared / (lq + unit_length)
     if len(present) > limit:
         top = np.argpartition(-values, limit - 1)[:limit]
