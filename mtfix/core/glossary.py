@@ -34,6 +34,7 @@ from mtfix.core.normalize import WORD_CHARS, fold, fold_term, is_word_char
 from mtfix.core.placeholders import placeholder_spans
 from mtfix.core.rules import bounded_matches, compile_rule
 
+_MAX_CASED = 1 << 16
 _SENTENCE_END = re.compile(r"""(?:^|[.!?:;。！？]["'”’)\]]*)\s*["'“‘(\[]*$""")
 
 
@@ -99,6 +100,7 @@ class FixEngine:
         self._fixes_to = [e.replacement for e in self.entries]
         self._about = [(e.concept.id, e.term.auto_apply, e.term.note or e.concept.note) for e in self.entries]
         self._term_all_caps = [_is_all_caps(e.term.text) for e in self.entries]
+        self._cased: dict[tuple[int, str], str] = {}  # see _match_case
         self._protected_index = [i for i, e in enumerate(self.entries) if e.replacement is None]
         self._protected = ahocorasick_rs.AhoCorasick(
             [self.entries[i].key for i in self._protected_index],
@@ -472,8 +474,27 @@ class FixEngine:
         return True
 
     def _match_case(self, index: int, before: str, text: str, start: int) -> str:
-        """The replacement of entry ``index``, in the case of the text it replaces."""
+        """The replacement of entry ``index``, in the case of the text it replaces.
+
+        Remembered per (entry, text replaced) when the words before cannot change it, as for
+        every replacement that starts with a capital: a document repeats its errors.
+        """
+        cased = self._cased.get((index, before))
+        if cased is not None:
+            return cased
         after = self._fixes_to[index]
+        if not (before[:1].isupper() and after[:1].islower()):
+            if len(self._cased) >= _MAX_CASED:
+                self._cased.clear()
+            cased = self._cased[index, before] = self._in_case_of(index, before, after)
+            return cased
+        after = self._in_case_of(index, before, after)
+        if after[:1].islower() and _SENTENCE_END.search(text, 0, start) is not None:
+            return after[0].upper() + after[1:]
+        return after
+
+    def _in_case_of(self, index: int, before: str, after: str) -> str:
+        """``after`` in ALL CAPS if ``before`` is (and the term itself is not)."""
         # An ASCII text that is not isupper() has a lower-case letter or none at all.
         if (
             not self._term_all_caps[index]
@@ -481,12 +502,6 @@ class FixEngine:
             and _is_all_caps(before)
         ):
             return after.upper()
-        if (
-            before[:1].isupper()
-            and after[:1].islower()
-            and _SENTENCE_END.search(text, 0, start) is not None
-        ):
-            return after[0].upper() + after[1:]
         return after
 
     def _pattern_fixes(self, text: str, occupied: list[tuple[int, int]]) -> list[Fix]:

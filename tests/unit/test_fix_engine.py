@@ -122,6 +122,18 @@ def test_sentence_initial_replacement_is_capitalised():
     assert fixed("We met British Columbia University.") == "We met the University of British Columbia."
 
 
+def test_each_occurrence_gets_the_case_of_its_own_place_in_one_document():
+    """The same variant, written alike, is cased by its own context wherever it recurs."""
+    engine = FixEngine(GLOSSARY)
+    texts = ["We met British Columbia University.", "British Columbia University signed.",
+             "We met British Columbia University.", "DALIAN UNIVERSITY OF SCIENCE AND TECHNOLOGY",
+             "Dalian University of Science and Technology", "DALIAN UNIVERSITY OF SCIENCE AND TECHNOLOGY"]
+    afters = [[fix.after for fix in fixes] for fixes in engine.find_fixes_in(texts)]
+    assert afters == [["the University of British Columbia"], ["The University of British Columbia"],
+                      ["the University of British Columbia"], ["DALIAN UNIVERSITY OF TECHNOLOGY"],
+                      ["Dalian University of Technology"], ["DALIAN UNIVERSITY OF TECHNOLOGY"]]
+
+
 def test_full_width_forms_match_without_changing_other_text():
     """Full-width letters match their ASCII twins; text around the fix is untouched."""
     text = "ｘ　Ｄａｌｉａｎ University of Science and Technology　ｙ"
