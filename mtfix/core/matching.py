@@ -28,8 +28,8 @@ from mtfix.core.normal import (
     text_hash,
 )
 
-__all__ = ["canonical_language", "explain", "explain_matches", "index_words", "normalise", "normalise_many", "normalised_hash",
-           "normalised_hashes", "rescore", "score", "text_hash"]
+__all__ = ["canonical_language", "explain", "explain_matches", "index_words", "normalise", "normalise_many",
+           "normalised_hash", "normalised_hashes", "rescore", "score", "text_hash"]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 

@@ -160,3 +160,17 @@ def test_confirmed_and_imported_postings_give_one_answer(tmp_path):
         after = top_scores(tm, queries)
     assert after == brute_scores(sources, queries)
     assert all(a[: len(b)] >= b[: len(a)] for a, b in zip(after, before, strict=True))
+
+
+def test_units_whose_length_rules_them_out_are_never_candidates(tmp_path):
+    """A unit too short or too long to reach the threshold is not returned, however many words it shares."""
+    query = "The minister of energy presented the budget of the council to the village."
+    fitting = query.replace("village", "harbour")
+    short = "Energy budget council."
+    long = query[:-1] + " " + " and ".join(WORDS) + "."
+    with TranslationMemory(tmp_path / "tm.mtfix") as tm:
+        tm.import_units(TmUnit(s, s.upper()) for s in (short, fitting, long))
+        conn = tm.db.connection()
+        ids = {source: unit_id for unit_id, source in conn.execute("SELECT id, source FROM tm_units")}
+        found, _ = tm_index.candidates(conn, normalise(query), threshold=75)
+    assert [unit_id for unit_id, _ in found] == [ids[fitting]]
