@@ -119,9 +119,11 @@ class NearMissFinder:
         for number, anchor in enumerate(self._anchors):
             for key, pairs in guarded.get(anchor, {}).items():
                 self._guard_keys.setdefault(key, {})[number] = pairs
-        # Per word of the text: the shared anchors it lets stand for a term.
+        # Per word of the text: the shared anchors it lets stand for a term; the same by
+        # the word's UTF-8, and those of the latter that let some anchor stand.
         self._guards_of: dict[str, set[int]] = {}
-        self._guard_words: set[str] = set()
+        self._guards_of_bytes: dict[bytes, set[int]] = {}
+        self._guard_bytes: set[bytes] = set()
         self._guard_pairs: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (word, anchor): (term, offset)s
         self._closeness: dict[tuple[str, str], bool] = {}
         # Anchors are whole words: looked for with a space on each side in a
@@ -161,7 +163,8 @@ class NearMissFinder:
         number = base = -1
         segment_end = 0
         mine: list = []
-        spaced = bytearray(joined.data.translate(_SPACE_FOR_NON_WORD))
+        words = joined.data.translate(_SPACE_FOR_NON_WORD)
+        spaced = bytearray(words)
         # Most anchors sit inside a term the glossary matched exactly, where
         # no near miss can be: blank the terms out before looking.
         for segment, occurrences in terms.items():
@@ -187,7 +190,71 @@ class NearMissFinder:
                 hits = [hit for hit in hits if not inside(hit[1:])]
             if hits:
                 found[number] = hits
-        return {number: hits for number, hits in found.items() if hits}
+        found = {number: hits for number, hits in found.items() if hits}
+        self._drop_unguarded(joined, words, found)
+        return found
+
+    def _drop_unguarded(self, joined: JoinedText, words: bytes, found: dict[int, list]) -> None:
+        """Drop the hits of shared anchors whose guard is nowhere in their segment.
+
+        For every segment of the document at once, from its bytes: most hits of a shared
+        anchor ("university") fall here, and splitting and looking up each segment's words
+        in :meth:`find` one segment at a time cost more than the rest of the search.
+
+        Args:
+            joined: The document.
+            words: ``joined.data`` with every ASCII character that is not part of a word as a
+                space: the words of its ASCII segments.
+            found: Anchor hits by segment; changed in place.
+        """
+        by_anchor = self._by_anchor
+        todo = [number for number, hits in found.items() if any(not by_anchor[hit[0]] for hit in hits)]
+        if not todo:
+            return
+        starts, folds = joined.starts, joined.folds
+        words_of = {}
+        for number in todo:
+            folded = folds.get(number)
+            if folded is None or folded.text.isascii():
+                words_of[number] = set(words[starts[number] : starts[number + 1] - 1].split())
+            else:  # non-ASCII punctuation separates words too
+                words_of[number] = _words_of(folded.text)
+        present = self._learn_guards(set().union(*words_of.values()))
+        for number in todo:
+            hits = self._standing(found[number], words_of[number], present)
+            if hits:
+                found[number] = hits
+            else:
+                del found[number]
+
+    def _learn_guards(self, vocabulary: set[bytes]) -> set[bytes]:
+        """Remember the guards of the new words of ``vocabulary``; return its words that have any."""
+        memo = self._guards_of_bytes
+        if len(memo) + len(vocabulary) > _MAX_MEMO:
+            memo.clear()
+            self._guard_bytes.clear()
+        for word in vocabulary.difference(memo):
+            guards = memo[word] = self._guards(word.decode("utf-8"))
+            if guards:
+                self._guard_bytes.add(word)
+        return vocabulary.intersection(self._guard_bytes)
+
+    def _standing(self, hits: list, words: set[bytes], present: set[bytes]) -> list:
+        """The hits that may stand for a term: those of an anchor with terms of its own, and
+        those of a shared anchor that one of ``words`` (the segment's) guards.
+
+        Args:
+            hits: Anchor hits of one segment.
+            words: The segment's words.
+            present: Words known (:meth:`_learn_guards`) to guard some anchor.
+        """
+        memo, by_anchor = self._guards_of_bytes, self._by_anchor
+        guards = [memo[word] for word in words.intersection(present)]
+        shared = {hit[0] for hit in hits if not by_anchor[hit[0]]}
+        standing: set[int] = set()
+        for found in guards:  # a word guards dozens of anchors: intersect, never join them
+            standing |= shared & found
+        return [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
 
     def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
         """Every whole-word occurrence of an anchor in a folded text, as (anchor, start, end)."""
@@ -205,9 +272,9 @@ class NearMissFinder:
         """The shared anchors ``word`` lets stand for a term (it is within one edit of a guard)."""
         guard_keys = self._guard_keys
         found = set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys])
+        if len(self._guards_of) >= _MAX_MEMO:
+            self._guards_of.clear()
         self._guards_of[word] = found
-        if found:
-            self._guard_words.add(word)
         return found
 
     def find(
@@ -223,38 +290,23 @@ class NearMissFinder:
             text: The original text.
             folded: ``text`` folded for matching.
             occupied: Original spans already taken by terms and other fixes.
-            hits: The anchor hits in ``folded`` if already known (see
-                :meth:`anchor_hits`).
+            hits: The anchor hits in ``folded`` that may stand, as :meth:`anchors_in` gives
+                them, if already known.
         """
         if self._automaton is None:
             return []
+        by_anchor, is_guarded = self._by_anchor, self._is_guarded
         if hits is None:
             hits = self.anchor_hits(folded.text)
+            if any(not by_anchor[anchor] for anchor, _, _ in hits):
+                words = _words_of(folded.text)
+                hits = self._standing(hits, words, self._learn_guards(words))
         # Most anchors sit inside a term the glossary already matched exactly.
         if occupied and hits:
             inside = _containment(occupied)
             hits = [hit for hit in hits if not inside(folded.span(hit[1], hit[2]))]
         if not hits:
             return []
-        by_anchor, is_guarded = self._by_anchor, self._is_guarded
-        if any(is_guarded[anchor] for anchor, _, _ in hits):
-            # A shared anchor stands for a term only next to a spelling of its
-            # guard word: drop at once the hits whose guard is nowhere in the text.
-            if len(self._guards_of) >= _MAX_MEMO:
-                self._guards_of.clear()
-                self._guard_words.clear()
-            vocabulary = _WORD.findall(folded.text)
-            for word in set(vocabulary).difference(self._guards_of):
-                self._guards(word)
-            guards_of = self._guards_of
-            present = [guards_of[word] for word in self._guard_words.intersection(vocabulary)]
-            standing = {
-                anchor for anchor in {hit[0] for hit in hits if not by_anchor[hit[0]]}
-                if any(anchor in guards for guards in present)
-            }
-            hits = [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
-            if not hits:
-                return []
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded.text)]
         word_at = {start: i for i, (start, _, _) in enumerate(words)}
         # Per span: (score, closeness, -term number). A spelling that scores the
@@ -398,6 +450,11 @@ def _one_edit_keys(word: str) -> frozenset[str]:
     added, changed or swapped apart.
     """
     return frozenset([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))])
+
+
+def _words_of(folded_text: str) -> set[bytes]:
+    """The distinct words of a folded text, as UTF-8."""
+    return {word.encode("utf-8") for word in _WORD.findall(folded_text)}
 
 
 def _containment(spans: list[tuple[int, int]]):
