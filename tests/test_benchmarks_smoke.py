@@ -47,13 +47,15 @@ def test_quick_run_prints_a_row_per_method_and_the_ratios(capsys):
         bench.OURS_RULES,
         bench.FLASHTEXT,
         bench.BARE,
+        bench.FLOOR,
+        bench.REFERENCE,
         bench.NAIVE,
     )
     for entries in ("100", "1,000"):
         for method in methods:
             row = _row(out, entries, method)
             assert row, f"no {method!r} row for {entries} entries in:\n{out}"
-            if method in (bench.OURS, bench.OURS_NEAR, bench.FLASHTEXT, bench.BARE):
+            if method in (bench.OURS, bench.OURS_NEAR, bench.FLASHTEXT, bench.BARE, bench.REFERENCE):
                 assert int(row.group(2).replace(",", "")) > 0, (
                     f"{method} found nothing at {entries}"
                 )
@@ -70,3 +72,36 @@ def test_generated_glossaries_and_texts_are_reproducible():
     assert bench.make_text(small, 0.01, seed=7) == bench.make_text(small, 0.01, seed=7)
     keys = [" ".join(t.text.casefold().split()) for c in large.concepts for t in c.terms]
     assert len(keys) == len(set(keys)), "a term belongs to two concepts"
+
+
+def test_the_engine_a_b_compares_a_revision_with_the_working_tree():
+    """ab_fix runs the engine of HEAD and of the working tree in turn and compares their fixes."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ab_fix", "--entries", "100", "--mb", "0.05", "--rounds", "1",
+         "--passes", "1", "--near-misses"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    ).stdout
+    assert re.search(r"^round 1  HEAD +[\d.]+ s \([\d.]+ s of CPU\)$", out, re.MULTILINE), out
+    assert re.search(r"^round 1  working tree +[\d.]+ s \([\d.]+ s of CPU\)$", out, re.MULTILINE), out
+    assert re.search(r"^best: HEAD [\d.]+ s, working tree [\d.]+ s: the working tree is [\d.]+x as fast", out,
+                     re.MULTILINE), out
+    assert out.rstrip().splitlines()[-1] in ("same fixes", "THE FIXES DIFFER")
+
+
+def test_the_engine_a_b_counts_instructions_under_valgrind():
+    """With --instructions the two engines' passes are counted by callgrind, the same code alike."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ab_fix", "--instructions", "--entries", "20", "--mb", "0.005"],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    ).stdout
+    counts = [int(n.replace(",", "")) for n in re.findall(r"^(?:HEAD|working tree) +([\d,]+) instructions a pass$",
+                                                           out, re.MULTILINE)]
+    assert len(counts) == 2 and all(count > 0 for count in counts), out
+    unchanged = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "mtfix"], cwd=REPO).returncode == 0
+    if unchanged:  # the same engine on both sides: the same count, but for a few per cent of noise
+        assert abs(counts[0] - counts[1]) < 0.05 * counts[0], out
+        assert out.rstrip().endswith("same fixes"), out
