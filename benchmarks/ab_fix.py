@@ -20,6 +20,7 @@ Run it from the repository root::
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import re
@@ -59,12 +60,9 @@ def _export(revision: str, into: Path) -> Path:
     """The ``mtfix`` package of ``revision``, unpacked under ``into``."""
     archive = subprocess.run(["git", "archive", "--format=tar", revision, "mtfix"], cwd=REPO, check=True,
                              capture_output=True).stdout
-    with tempfile.TemporaryFile() as tar:
-        tar.write(archive)
-        tar.seek(0)
-        with tarfile.open(fileobj=tar) as opened:
-            # the "data" filter (refusing links and paths out of ``into``) where Python has it
-            opened.extractall(into, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as opened:
+        # the "data" filter (refusing links and paths out of ``into``) where Python has it
+        opened.extractall(into, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     return into
 
 
