@@ -119,11 +119,10 @@ class NearMissFinder:
         for number, anchor in enumerate(self._anchors):
             for key, pairs in guarded.get(anchor, {}).items():
                 self._guard_keys.setdefault(key, {})[number] = pairs
-        # Per word of the text: the shared anchors it lets stand for a term; the same by
-        # the word's UTF-8, and those of the latter that let some anchor stand.
+        # Per word of the text: the shared anchors it lets stand for a term, and the words
+        # among them that let some anchor stand.
         self._guards_of: dict[str, set[int]] = {}
-        self._guards_of_bytes: dict[bytes, set[int]] = {}
-        self._guard_bytes: set[bytes] = set()
+        self._guard_words: set[str] = set()
         self._guard_pairs: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (word, anchor): (term, offset)s
         self._closeness: dict[tuple[str, str], bool] = {}
         # Anchors are whole words: looked for with a space on each side in a
@@ -216,7 +215,7 @@ class NearMissFinder:
         for number in todo:
             folded = folds.get(number)
             if folded is None or folded.text.isascii():
-                words_of[number] = set(words[starts[number] : starts[number + 1] - 1].split())
+                words_of[number] = set(words[starts[number] : starts[number + 1] - 1].decode("ascii").split())
             else:  # non-ASCII punctuation separates words too
                 words_of[number] = _words_of(folded.text)
         present = self._learn_guards(set().union(*words_of.values()))
@@ -227,29 +226,27 @@ class NearMissFinder:
             else:
                 del found[number]
 
-    def _learn_guards(self, vocabulary: set[bytes]) -> set[bytes]:
-        """Remember the guards of the new words of ``vocabulary``; return its words that have any."""
-        memo = self._guards_of_bytes
-        if len(memo) + len(vocabulary) > _MAX_MEMO:
-            memo.clear()
-            self._guard_bytes.clear()
+    def _learn_guards(self, vocabulary: set[str]) -> dict[str, set[int]]:
+        """The words of ``vocabulary`` that let some shared anchor stand, with those anchors."""
+        memo = self._guards_of
+        # the known ones first: learning new words may clear the memo when it is full
+        present = {word: memo[word] for word in self._guard_words.intersection(vocabulary)}
         for word in vocabulary.difference(memo):
-            guards = memo[word] = self._guards(word.decode("utf-8"))
-            if guards:
-                self._guard_bytes.add(word)
-        return vocabulary.intersection(self._guard_bytes)
+            if found := self._guards(word):
+                present[word] = found
+        return present
 
-    def _standing(self, hits: list, words: set[bytes], present: set[bytes]) -> list:
+    def _standing(self, hits: list, words: set[str], present: dict[str, set[int]]) -> list:
         """The hits that may stand for a term: those of an anchor with terms of its own, and
         those of a shared anchor that one of ``words`` (the segment's) guards.
 
         Args:
             hits: Anchor hits of one segment.
             words: The segment's words.
-            present: Words known (:meth:`_learn_guards`) to guard some anchor.
+            present: Words that guard some anchor, with those anchors (:meth:`_learn_guards`).
         """
-        memo, by_anchor = self._guards_of_bytes, self._by_anchor
-        guards = [memo[word] for word in words.intersection(present)]
+        by_anchor = self._by_anchor
+        guards = [present[word] for word in present.keys() & words]
         shared = {hit[0] for hit in hits if not by_anchor[hit[0]]}
         standing: set[int] = set()
         for found in guards:  # a word guards dozens of anchors: intersect, never join them
@@ -274,7 +271,10 @@ class NearMissFinder:
         found = set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys])
         if len(self._guards_of) >= _MAX_MEMO:
             self._guards_of.clear()
+            self._guard_words.clear()
         self._guards_of[word] = found
+        if found:
+            self._guard_words.add(word)
         return found
 
     def find(
@@ -452,9 +452,9 @@ def _one_edit_keys(word: str) -> frozenset[str]:
     return frozenset([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))])
 
 
-def _words_of(folded_text: str) -> set[bytes]:
-    """The distinct words of a folded text, as UTF-8."""
-    return {word.encode("utf-8") for word in _WORD.findall(folded_text)}
+def _words_of(folded_text: str) -> set[str]:
+    """The distinct words of a folded text."""
+    return set(_WORD.findall(folded_text))
 
 
 def _containment(spans: list[tuple[int, int]]):

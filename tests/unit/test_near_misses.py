@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mtfix.core import fuzzy as fuzzy_module
 from mtfix.core.glossary import FixEngine
 from mtfix.core.models import Concept, FixKind, Glossary, Term, TermStatus
 
@@ -172,3 +173,13 @@ def test_a_spelling_close_to_two_names_goes_to_the_one_fewer_edits_away_then_the
         "even": [("Xingchan Language Plan", "Xingchen Language Plan")],
         "even, other order": [("Xingchan Language Plan", "Xingshan Language Plan")],
     })}
+
+
+def test_a_full_memory_of_guard_words_changes_no_suggestion(monkeypatch):
+    """The words' guards are forgotten when too many are remembered, even within one document."""
+    texts = ["read Qiseng Online now", "the Hangzhou Online news", "read Online Qisheng now",
+             "and Qiseng Online again, with Lanzhou Online"] * 3
+    expected = FixEngine(_online_glossary(120), near_misses=True).find_fixes_in(texts)
+    assert any(expected)
+    monkeypatch.setattr(fuzzy_module, "_MAX_MEMO", 2)
+    assert FixEngine(_online_glossary(120), near_misses=True).find_fixes_in(texts) == expected
