@@ -48,6 +48,7 @@ def test_quick_run_prints_a_row_per_method_and_the_ratios(capsys):
         bench.FLASHTEXT,
         bench.BARE,
         bench.FLOOR,
+        bench.PREPARED,
         bench.REFERENCE,
         bench.NAIVE,
     )
