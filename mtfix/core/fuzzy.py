@@ -91,7 +91,7 @@ class NearMissFinder:
             number = len(self._terms)
             self._terms.append((entry, words, content))
             ranked = sorted(set(content), key=lambda w: (frequency[w], w))
-            # A word too short to have a typo (see _has_close) is in every near
+            # A word too short to have a typo (see _close) is in every near
             # miss as it is: it alone is the surest anchor.
             exact = [w for w in ranked if 1 < len(w) < _MIN_TYPO_LENGTH - 1]
             if exact:
@@ -373,7 +373,12 @@ class NearMissFinder:
         return sorted(found)  # in glossary order, not the order the words' keys came in
 
     def _close(self, word: str, other: str) -> bool:
-        """``_has_close(word, [other])``: lengths first, then a remembered OSA."""
+        """Whether ``word`` is ``other`` or a typo of it: lengths first, then a remembered OSA.
+
+        Short words must match exactly (both of four letters or fewer, or either
+        of three or fewer): one edit to a short word mostly makes another word
+        ("main" for "mai", "from" for "form"), not a typo.
+        """
         if word == other:
             return True
         a, b = len(word), len(other)
@@ -389,6 +394,13 @@ class NearMissFinder:
                 self._closeness.clear()
             known = self._closeness[key] = OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
         return known
+
+    def _same_words(self, window: list[str], content: list[str]) -> bool:
+        """Whether every content word on each side has a close spelling on the other."""
+        close = self._close
+        mine = [w for w in window if w not in STOPWORDS]
+        return (all(any(close(w, c) for c in content) for w in mine)
+                and all(any(close(c, w) for w in mine) for c in content))
 
     def _best_window(self, words, position, offset, number, folded_text):
         """The best-scoring run of words around an anchor, if it is a near miss."""
@@ -435,7 +447,7 @@ class NearMissFinder:
                 if not score:
                     continue
                 window = [w for _, _, w in words[first : last + 1]]
-                if not _same_words(window, content):
+                if not self._same_words(window, content):
                     continue
                 if result is None or score > result[1]:
                     result = ((start, end), score)
@@ -469,26 +481,3 @@ def _containment(spans: list[tuple[int, int]]):
 
     return inside
 
-
-def _same_words(window: list[str], content: list[str]) -> bool:
-    """Whether every content word on each side has a close spelling on the other."""
-    mine = [w for w in window if w not in STOPWORDS]
-    return all(_has_close(w, content) for w in mine) and all(_has_close(w, mine) for w in content)
-
-
-def _has_close(word: str, others: list[str]) -> bool:
-    """Whether ``word`` is one of ``others`` or a typo of one.
-
-    Short words must match exactly (both of four letters or fewer, or either
-    of three or fewer): one edit to a short word mostly makes another word
-    ("main" for "mai", "from" for "form"), not a typo.
-    """
-    return any(
-        word == other
-        or (
-            min(len(word), len(other)) >= _MIN_TYPO_LENGTH - 1
-            and max(len(word), len(other)) >= _MIN_TYPO_LENGTH
-            and OSA.normalized_similarity(word, other) >= _MIN_WORD_SIMILARITY
-        )
-        for other in others
-    )
