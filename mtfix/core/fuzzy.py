@@ -52,6 +52,7 @@ _MIN_WORD_SIMILARITY = 0.75
 _MAX_SHARED = 2
 _MIN_TYPO_LENGTH = 5
 _NO_RANK = (0.0, 0.0, 0)
+_NO_WORDS: frozenset[str] = frozenset()
 # Every ASCII byte that is not part of a word, as a space; other bytes as they are.
 _SPACE_FOR_NON_WORD = bytes(
     b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
@@ -119,10 +120,10 @@ class NearMissFinder:
         for number, anchor in enumerate(self._anchors):
             for key, pairs in guarded.get(anchor, {}).items():
                 self._guard_keys.setdefault(key, {})[number] = pairs
-        # Per word of the text: the shared anchors it lets stand for a term, and the words
-        # among them that let some anchor stand.
+        # Per word of the text: the shared anchors it lets stand for a term; and per shared
+        # anchor, the words seen so far that let it stand.
         self._guards_of: dict[str, set[int]] = {}
-        self._guard_words: set[str] = set()
+        self._guarded_by: dict[int, set[str]] = {}
         self._guard_pairs: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (word, anchor): (term, offset)s
         self._closeness: dict[tuple[str, str], bool] = {}
         # Anchors are whole words: looked for with a space on each side in a
@@ -218,40 +219,33 @@ class NearMissFinder:
                 words_of[number] = set(words[starts[number] : starts[number + 1] - 1].decode("ascii").split())
             else:  # non-ASCII punctuation separates words too
                 words_of[number] = _words_of(folded.text)
-        present = self._learn_guards(set().union(*words_of.values()))
+        self._learn_guards(set().union(*words_of.values()))
         for number in todo:
-            hits = self._standing(found[number], words_of[number], present)
+            hits = self._standing(found[number], words_of[number])
             if hits:
                 found[number] = hits
             else:
                 del found[number]
 
-    def _learn_guards(self, vocabulary: set[str]) -> dict[str, set[int]]:
-        """The words of ``vocabulary`` that let some shared anchor stand, with those anchors."""
+    def _learn_guards(self, vocabulary: set[str]) -> None:
+        """Work out which shared anchors each word of a document lets stand, unless known."""
         memo = self._guards_of
-        # the known ones first: learning new words may clear the memo when it is full
-        present = {word: memo[word] for word in self._guard_words.intersection(vocabulary)}
-        for word in vocabulary.difference(memo):
-            if found := self._guards(word):
-                present[word] = found
-        return present
+        new = vocabulary.difference(memo)
+        if len(memo) + len(new) > _MAX_MEMO:  # forget between documents, never within one
+            memo.clear()
+            self._guarded_by.clear()
+            new = vocabulary
+        for word in new:
+            self._guards(word)
 
-    def _standing(self, hits: list, words: set[str], present: dict[str, set[int]]) -> list:
+    def _standing(self, hits: list, words: set[str]) -> list:
         """The hits that may stand for a term: those of an anchor with terms of its own, and
-        those of a shared anchor that one of ``words`` (the segment's) guards.
-
-        Args:
-            hits: Anchor hits of one segment.
-            words: The segment's words.
-            present: Words that guard some anchor, with those anchors (:meth:`_learn_guards`).
+        those of a shared anchor that one of ``words`` (the segment's, every one of them
+        learned: :meth:`_learn_guards`) guards.
         """
-        by_anchor = self._by_anchor
-        guards = [present[word] for word in present.keys() & words]
-        shared = {hit[0] for hit in hits if not by_anchor[hit[0]]}
-        standing: set[int] = set()
-        for found in guards:  # a word guards dozens of anchors: intersect, never join them
-            standing |= shared & found
-        return [hit for hit in hits if by_anchor[hit[0]] or hit[0] in standing]
+        by_anchor, guarded_by = self._by_anchor, self._guarded_by
+        return [hit for hit in hits
+                if by_anchor[hit[0]] or not guarded_by.get(hit[0], _NO_WORDS).isdisjoint(words)]
 
     def anchor_hits(self, folded_text: str) -> list[tuple[int, int, int]]:
         """Every whole-word occurrence of an anchor in a folded text, as (anchor, start, end)."""
@@ -269,12 +263,9 @@ class NearMissFinder:
         """The shared anchors ``word`` lets stand for a term (it is within one edit of a guard)."""
         guard_keys = self._guard_keys
         found = set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys])
-        if len(self._guards_of) >= _MAX_MEMO:
-            self._guards_of.clear()
-            self._guard_words.clear()
         self._guards_of[word] = found
-        if found:
-            self._guard_words.add(word)
+        for anchor in found:
+            self._guarded_by.setdefault(anchor, set()).add(word)
         return found
 
     def find(
@@ -300,7 +291,8 @@ class NearMissFinder:
             hits = self.anchor_hits(folded.text)
             if any(not by_anchor[anchor] for anchor, _, _ in hits):
                 words = _words_of(folded.text)
-                hits = self._standing(hits, words, self._learn_guards(words))
+                self._learn_guards(words)
+                hits = self._standing(hits, words)
         # Most anchors sit inside a term the glossary already matched exactly.
         if occupied and hits:
             inside = _containment(occupied)
