@@ -390,9 +390,11 @@ class NearMissFinder:
     def _same_words(self, window: list[str], content: list[str]) -> bool:
         """Whether every content word on each side has a close spelling on the other."""
         close = self._close
-        mine = [w for w in window if w not in STOPWORDS]
-        return (all(any(close(w, c) for c in content) for w in mine)
-                and all(any(close(c, w) for w in mine) for c in content))
+        mine = {w for w in window if w not in STOPWORDS}
+        theirs = set(content)
+        # words both sides spell alike need no closer look: mostly all of them
+        return (all(any(close(w, c) for c in content) for w in mine - theirs)
+                and all(any(close(c, w) for w in mine) for c in theirs - mine))
 
     def _best_window(self, words, position, offset, number, folded_text):
         """The best-scoring run of words around an anchor, if it is a near miss."""
