@@ -80,7 +80,7 @@ def summary_line(summary: dict) -> str:
     kinds = ", ".join(f"{kind} {n}" for kind, n in summary["by_kind"].items()) or "none"
     rules = ", ".join(f"{rule} {n}" for rule, n in summary["by_rule"].items())
     line = (
-        f"{summary['applied']} fixes applied, {summary['suggested']} suggested, "
-        f"in {summary['segments_changed']} of {summary['segments']} segments ({kinds})"
+        f"{summary['applied']} fixes applied in {summary['segments_changed']} of {summary['segments']} segments, "
+        f"{summary['suggested']} suggested ({kinds})"
     )
     return f"{line}: {rules}" if rules else line

@@ -145,6 +145,8 @@ def test_fuzzy_near_miss_is_suggested_then_applied_with_flag(run):
     result = run("fix", "-", input=text)
     assert result.stdout == text
     assert "fuzzy 1" in result.stderr
+    # the segments counted are those the applied fixes changed: none, with one suggestion
+    assert "0 fixes applied in 0 of 1 segments, 1 suggested" in result.stderr
     result = run("fix", "-", "--apply-fuzzy", input=text)
     assert result.stdout == "We met at Dalian University of Technology."
 
