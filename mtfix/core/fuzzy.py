@@ -120,10 +120,10 @@ class NearMissFinder:
         for number, anchor in enumerate(self._anchors):
             for key, pairs in guarded.get(anchor, {}).items():
                 self._guard_keys.setdefault(key, {})[number] = pairs
-        # Per word of the text: the shared anchors it lets stand for a term; and per shared
-        # anchor, the words seen so far that let it stand.
-        self._guards_of: dict[str, set[int]] = {}
+        # Per shared anchor, the words of the text seen so far that let it stand for a term;
+        # and every word seen so far, whether it lets some anchor stand or not.
         self._guarded_by: dict[int, set[str]] = {}
+        self._learned: set[str] = set()
         self._guard_pairs: dict[tuple[str, int], list[tuple[int, int]]] = {}  # (word, anchor): (term, offset)s
         self._closeness: dict[tuple[str, str], bool] = {}
         # Anchors are whole words: looked for with a space on each side in a
@@ -229,14 +229,13 @@ class NearMissFinder:
 
     def _learn_guards(self, vocabulary: set[str]) -> None:
         """Work out which shared anchors each word of a document lets stand, unless known."""
-        memo = self._guards_of
-        new = vocabulary.difference(memo)
-        if len(memo) + len(new) > _MAX_MEMO:  # forget between documents, never within one
-            memo.clear()
+        new = vocabulary.difference(self._learned)
+        if len(self._learned) + len(new) > _MAX_MEMO:  # forget between documents, never within one
+            self._learned.clear()
             self._guarded_by.clear()
             new = vocabulary
         for word in new:
-            self._guards(word)
+            self._learn(word)
 
     def _standing(self, hits: list, words: set[str]) -> list:
         """The hits that may stand for a term: those of an anchor with terms of its own, and
@@ -259,14 +258,12 @@ class NearMissFinder:
             for anchor, start, end in self._automaton.find_matches_as_indexes(spaced, overlapping=True)
         ]
 
-    def _guards(self, word: str) -> set[int]:
-        """The shared anchors ``word`` lets stand for a term (it is within one edit of a guard)."""
+    def _learn(self, word: str) -> None:
+        """Note the shared anchors ``word`` lets stand for a term (it is within one edit of a guard)."""
         guard_keys = self._guard_keys
-        found = set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys])
-        self._guards_of[word] = found
-        for anchor in found:
+        for anchor in set().union(*[guard_keys[key].keys() for key in _one_edit_keys(word) if key in guard_keys]):
             self._guarded_by.setdefault(anchor, set()).add(word)
-        return found
+        self._learned.add(word)
 
     def find(
         self,
@@ -348,13 +345,12 @@ class NearMissFinder:
         words around the anchor.
         """
         reach = self._reach[anchor]
-        guards_of, guard_keys = self._guards_of, self._guard_keys
+        guard_keys = self._guard_keys
         found: dict[tuple[int, int], None] = {}
         for _, _, word in words[max(0, position - reach) : position + reach + 1]:
-            guards = guards_of.get(word)
-            if guards is None:
-                guards = self._guards(word)
-            if anchor in guards:
+            if word not in self._learned:
+                self._learn(word)
+            if word in self._guarded_by.get(anchor, _NO_WORDS):
                 pairs = self._guard_pairs.get((word, anchor))
                 if pairs is None:
                     if len(self._guard_pairs) >= _MAX_MEMO:
