@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mtfix.core.apply import apply_fixes
+from mtfix.core.fuzzy import _one_edit_keys
 from mtfix.core.glossary import FixEngine
 from mtfix.core.joined import JoinedText
 from mtfix.core.models import Concept, FixKind, Glossary, Rule, Term, TermStatus
@@ -314,7 +315,9 @@ def test_document_anchor_scan_finds_every_anchor_outside_the_terms(segments):
     for number, text in enumerate(segments):
         folded = fold(text)
         spans = [(s, e) for _, s, e, _ in terms.get(number, [])]
-        guarded = set().union(*(finder._guards(word) for word in re.findall(r"\w+", folded.text)))
+        # a word guards the shared anchors of every guard it is within one edit of
+        guarded = {anchor for word in re.findall(r"\w+", folded.text) for key in _one_edit_keys(word)
+                   for anchor in finder._guard_keys.get(key, ())}
         expected = [
             hit for hit in finder.anchor_hits(folded.text)
             if not any(s <= hit[1] and hit[2] <= e for s, e in spans)
