@@ -509,7 +509,7 @@ def render(results: Sequence[SizeResult], *, megabytes: float, seed: int, repeat
     if PREPARED in result.rows:
         lines.append(
             f"  (the {PREPARED} is {_ratio(result.ratio(PREPARED, FLASHTEXT))} flashtext: "
-            f"ours spends {1 - result.ratio(OURS, PREPARED):.0%} of its time on hits)"
+            f"ours spends {1 - result.ratio(OURS, PREPARED):.0%} of its time after them, on the hits)"
         )
     if REFERENCE in result.rows:
         lines.append(

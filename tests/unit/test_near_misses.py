@@ -176,10 +176,16 @@ def test_a_spelling_close_to_two_names_goes_to_the_one_fewer_edits_away_then_the
 
 
 def test_a_full_memory_of_guard_words_changes_no_suggestion(monkeypatch):
-    """The words' guards are forgotten when too many are remembered, even within one document."""
+    """The words' guards are forgotten when too many are remembered, and a document with more
+    words than the memory holds is still searched whole."""
     texts = ["read Qiseng Online now", "the Hangzhou Online news", "read Online Qisheng now",
              "and Qiseng Online again, with Lanzhou Online"] * 3
     expected = FixEngine(_online_glossary(120), near_misses=True).find_fixes_in(texts)
     assert any(expected)
+    second = texts[::-1]
+    expected_second = FixEngine(_online_glossary(120), near_misses=True).find_fixes_in(second)
     monkeypatch.setattr(fuzzy_module, "_MAX_MEMO", 2)
-    assert FixEngine(_online_glossary(120), near_misses=True).find_fixes_in(texts) == expected
+    engine = FixEngine(_online_glossary(120), near_misses=True)
+    assert engine.find_fixes_in(texts) == expected
+    # the next document starts from a memory forgotten and learned again
+    assert engine.find_fixes_in(second) == expected_second
